@@ -28,6 +28,7 @@ class Op:
         arities: parent counts to test (one entry for fixed-arity ops).
         domain: the interval the rule is smooth on, where inputs are sampled.
         params: intervals of the number parameters (the exponent of ``x ** n``).
+        kinks: points where the derivative jumps; finite differences must keep away.
     """
 
     name: str
@@ -35,6 +36,7 @@ class Op:
     arities: tuple[int, ...] = (1,)
     domain: tuple[float, float] = (-3.0, 3.0)
     params: tuple[tuple[float, float], ...] = ()
+    kinks: tuple[float, ...] = ()
 
 
 OPS: dict[str, Op] = {}
@@ -136,7 +138,7 @@ def sigmoid(x: float):
     return s, (s * (1.0 - s),)
 
 
-@primitive("relu")
+@primitive("relu", kinks=(0.0,))
 def relu(x: float):
     """d/dx relu(x) = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)"""
     if x > 0.0:

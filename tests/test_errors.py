@@ -1,0 +1,79 @@
+"""Bad input gets a clear error of the right type, never a silent wrong value."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Value
+
+
+@pytest.mark.parametrize("data", [3, 2.5, True, Fraction(1, 4), np.float64(1.5), np.float32(0.5), np.int64(7)])
+def test_real_numbers_are_stored_as_float(data):
+    v = Value(data)
+    assert type(v.data) is float
+    assert v.data == pytest.approx(float(data))
+
+
+@pytest.mark.parametrize(
+    ("bad", "type_name"),
+    [("2.0", "str"), (None, "NoneType"), (1 + 2j, "complex"), ([1.0], "list"), ({}, "dict")],
+)
+def test_non_numbers_are_refused_with_their_type(bad, type_name):
+    with pytest.raises(TypeError, match=type_name):
+        Value(bad)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda a, bad: a + bad,
+        lambda a, bad: bad + a,
+        lambda a, bad: a - bad,
+        lambda a, bad: bad - a,
+        lambda a, bad: a * bad,
+        lambda a, bad: bad * a,
+        lambda a, bad: a / bad,
+        lambda a, bad: bad / a,
+        lambda a, bad: a**bad,
+        lambda a, bad: autograd.dot([a], [bad]),
+        lambda a, bad: autograd.linear([a], [a], bad),
+        lambda a, bad: autograd.sum([a, bad]),
+    ],
+)
+def test_every_operator_coerces_through_the_same_check(operation):
+    with pytest.raises(TypeError, match="str"):
+        operation(Value(2.0), "x")
+
+
+def test_label_must_be_a_string():
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)
+
+
+@pytest.mark.parametrize(
+    ("operation", "error", "message"),
+    [
+        (lambda: Value(0.0).log(), ValueError, r"log\(0\.0\)"),
+        (lambda: Value(-2.0).log(), ValueError, r"log\(-2\.0\).*positive"),
+        (lambda: Value(-8.0) ** (1 / 3), ValueError, "negative base to a non-integer power"),
+        (lambda: Value(-2.0) ** Value(2.0), ValueError, "base must be positive"),
+        (lambda: Value(0.0) ** Value(2.0), ValueError, "base must be positive"),
+        (lambda: (-2.0) ** Value(2.0), ValueError, "base must be positive"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, "division by zero"),
+        (lambda: 1 / Value(0.0), ZeroDivisionError, "division by zero"),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, "division by zero"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"0 \*\* -1"),
+        (lambda: Value(1000.0).exp(), OverflowError, r"exp\(1000\.0\)"),
+        (lambda: Value(1e200) ** 2, OverflowError, "too large"),
+        (lambda: autograd.sum([]), ValueError, "empty"),
+        (lambda: autograd.dot([1.0, 2.0], [1.0]), ValueError, "2 weights, 1 inputs"),
+        (lambda: autograd.linear([1.0], [1.0, 2.0], 0.0), ValueError, "1 weights, 2 inputs"),
+        (lambda: autograd.dot(3.0, [1.0]), TypeError, "sequence"),
+        (lambda: autograd.sum("abc"), TypeError, "sequence"),
+    ],
+)
+def test_bad_values_raise_readable_errors(operation, error, message):
+    with pytest.raises(error, match=message):
+        operation()

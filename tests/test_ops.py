@@ -1,0 +1,129 @@
+"""Every primitive in the op table, checked against central finite differences.
+
+The table drives the tests: a primitive added to ``autograd.ops.OPS`` is checked here
+without touching this file (``test_rule_matches_central_differences``); the public-API
+test then insists it has a public entry point.
+"""
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value, gradcheck
+from autograd.value import make_node
+
+# How users reach each primitive. Must list every op in the table.
+PUBLIC = {
+    "+": lambda a, b: a + b,
+    "*": lambda a, b: a * b,
+    "**n": lambda a, n: a**n,
+    "**": lambda a, b: a**b,
+    "exp": Value.exp,
+    "log": Value.log,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "sum": lambda *xs: autograd.sum(xs),
+    "dot": lambda *wx: autograd.dot(wx[: len(wx) // 2], wx[len(wx) // 2 :]),
+    "linear": lambda *wxb: autograd.linear(wxb[: len(wxb) // 2], wxb[len(wxb) // 2 : -1], wxb[-1]),
+}
+
+EPS = 1e-6
+
+
+@st.composite
+def op_inputs(draw, op):
+    """Parent data and number parameters for ``op``, inside its domain, away from its kinks."""
+    arity = draw(st.sampled_from(op.arities))
+    xs = draw(st.lists(st.floats(*op.domain), min_size=arity, max_size=arity))
+    params = tuple(draw(st.floats(lo, hi)) for lo, hi in op.params)
+    assume(all(abs(x - k) > 100 * EPS for x in xs for k in op.kinks))
+    return xs, params
+
+
+def test_every_op_has_a_public_entry_point():
+    assert set(PUBLIC) == set(OPS)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_rule_matches_central_differences(name, data):
+    op = OPS[name]
+    xs, params = data.draw(op_inputs(op))
+    value, local = op.rule(*xs, *params)
+    assert len(local) == len(xs)
+    for i in range(len(xs)):
+        up = [x + EPS * (j == i) for j, x in enumerate(xs)]
+        down = [x - EPS * (j == i) for j, x in enumerate(xs)]
+        numeric = (op.rule(*up, *params)[0] - op.rule(*down, *params)[0]) / (2 * EPS)
+        assert local[i] == pytest.approx(numeric, rel=1e-5, abs=1e-6), (name, xs, params, i)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_public_op_backpropagates_like_central_differences(name, data):
+    op = OPS[name]
+    xs, params = data.draw(op_inputs(op))
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    assert gradcheck(lambda *vs: PUBLIC[name](*vs, *params), leaves, eps=EPS, atol=1e-6, rtol=1e-5) < 1e-4
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_public_op_records_the_rule(name):
+    op = OPS[name]
+    xs = [op.domain[0] * 0.3 + op.domain[1] * 0.7 + 0.01 * i for i in range(op.arities[-1])]
+    params = tuple((lo + hi) / 2 + 0.25 for lo, hi in op.params)
+    leaves = [Value(x) for x in xs]
+    node = PUBLIC[name](*leaves, *params)
+    reference = make_node(name, tuple(leaves), *op.rule(*xs, *params))
+    assert node.parents == reference.parents
+    assert node.data == pytest.approx(reference.data, rel=1e-12)
+    assert node.local_grads == pytest.approx(reference.local_grads, rel=1e-12)
+    assert node.op.startswith(name.rstrip("n"))
+
+
+def test_power_by_number_names_its_exponent():
+    assert (Value(3.0) ** 2).op == "**2"
+    assert (Value(3.0) ** -1).op == "**-1"
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (lambda: Value(1000.0).tanh(), 1.0),
+        (lambda: Value(-1000.0).tanh(), -1.0),
+        (lambda: Value(-1000.0).sigmoid(), 0.0),
+        (lambda: Value(1000.0).sigmoid(), 1.0),
+        (lambda: Value(-8.0) ** 3, -512.0),
+        (lambda: Value(0.0) ** 0, 1.0),
+        (lambda: Value(0.0).relu(), 0.0),
+    ],
+)
+def test_numerics_at_the_edges(expr, expected):
+    node = expr()
+    assert node.data == pytest.approx(expected, abs=1e-300)
+    node.backward()
+    assert all(math.isfinite(p.grad) for p in node.parents)
+
+
+def test_relu_derivative_at_zero_is_zero():
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == pytest.approx(0.0, abs=0)
+
+
+def test_sqrt_at_zero_has_infinite_slope_like_pytorch():
+    x = Value(0.0)
+    (x**0.5).backward()
+    assert x.grad == math.inf
+
+
+def test_sigmoid_derivative_in_the_tail_is_tiny_not_nan():
+    x = Value(-800.0)
+    x.sigmoid().backward()
+    assert 0.0 <= x.grad < 1e-300
