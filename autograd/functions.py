@@ -7,8 +7,8 @@ toward each. That is the lecture's pre-activation ``a = b + Σ_i w_i h_i`` as a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import attrgetter
-from typing import Sequence
 
 from autograd import ops
 from autograd.value import Value, as_value, make_node

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # Read by the node factory on every op; a module global keeps that read cheap.
 # Like the rest of the engine it is not thread-safe: use one graph per thread.

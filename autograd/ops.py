@@ -12,8 +12,8 @@ the moment it exists.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 Rule = Callable[..., "tuple[float, tuple[float, ...]]"]
 
@@ -143,6 +143,16 @@ def relu(x: float):
     """d/dx relu(x) = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)"""
     if x > 0.0:
         return x, (1.0,)
+    return 0.0, (0.0,)
+
+
+@primitive("abs", kinks=(0.0,))
+def absolute(x: float):
+    """d/dx |x| = sign(x) (0 at x = 0, as PyTorch)"""
+    if x > 0.0:
+        return x, (1.0,)
+    if x < 0.0:
+        return -x, (-1.0,)
     return 0.0, (0.0,)
 
 

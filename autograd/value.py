@@ -100,6 +100,10 @@ class Value:
         """max(0, x); its derivative is 1 for x > 0 and 0 for x <= 0 (0 at x = 0, as PyTorch)."""
         return make_node("relu", (self,), *ops.relu(self.data))
 
+    def __abs__(self) -> Value:
+        """|x|; its derivative is sign(x), 0 at x = 0 (as PyTorch)."""
+        return make_node("abs", (self,), *ops.absolute(self.data))
+
     # --- built from the primitives ---
 
     def __neg__(self) -> Value:

@@ -26,6 +26,7 @@ PUBLIC = {
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
     "relu": Value.relu,
+    "abs": abs,
     "sum": lambda *xs: autograd.sum(xs),
     "dot": lambda *wx: autograd.dot(wx[: len(wx) // 2], wx[len(wx) // 2 :]),
     "linear": lambda *wxb: autograd.linear(wxb[: len(wxb) // 2], wxb[len(wxb) // 2 : -1], wxb[-1]),

@@ -1,0 +1,104 @@
+"""Toy datasets made on the spot (seeded, no downloads) and shuffled minibatches."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+Points = list[list[float]]
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, list[int]]:
+    """Two interleaving half circles (as scikit-learn's ``make_moons``); labels 0 and 1."""
+    rng = random.Random(seed)
+    outer, inner = n - n // 2, n // 2
+    X, y = [], []
+    for i in range(outer):
+        t = math.pi * i / max(outer - 1, 1)
+        X.append([math.cos(t), math.sin(t)])
+        y.append(0)
+    for i in range(inner):
+        t = math.pi * i / max(inner - 1, 1)
+        X.append([1.0 - math.cos(t), 0.5 - math.sin(t)])
+        y.append(1)
+    return _noisy_shuffle(X, y, noise, rng)
+
+
+def make_circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0
+) -> tuple[Points, list[int]]:
+    """A small circle (label 1) inside a large one (label 0)."""
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % 2
+        t = 2 * math.pi * rng.random()
+        r = factor if label else 1.0
+        X.append([r * math.cos(t), r * math.sin(t)])
+        y.append(label)
+    return _noisy_shuffle(X, y, noise, rng)
+
+
+def make_xor() -> tuple[Points, list[int]]:
+    """The four XOR points: label 1 where exactly one input is 1."""
+    X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    return X, [0, 1, 1, 0]
+
+
+def make_spirals(
+    n_per_class: int = 50, classes: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[Points, list[int]]:
+    """``classes`` interleaved spiral arms, labels 0..classes-1."""
+    rng = random.Random(seed)
+    X, y = [], []
+    for c in range(classes):
+        for i in range(n_per_class):
+            r = i / max(n_per_class - 1, 1)
+            t = c * 4.0 + 4.0 * r + rng.gauss(0.0, noise)
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(c)
+    return _noisy_shuffle(X, y, 0.0, rng)
+
+
+def make_sine(n: int = 50, noise: float = 0.05, seed: int = 0) -> tuple[Points, list[float]]:
+    """A 1-D regression: y = sin(x) + noise for x in [-π, π]."""
+    rng = random.Random(seed)
+    X = [[-math.pi + 2 * math.pi * i / max(n - 1, 1)] for i in range(n)]
+    return X, [math.sin(x[0]) + rng.gauss(0.0, noise) for x in X]
+
+
+def _noisy_shuffle(X: Points, y: list, noise: float, rng: random.Random) -> tuple[Points, list]:
+    X = [[v + rng.gauss(0.0, noise) for v in x] for x in X] if noise else X
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+class Batch(NamedTuple):
+    """One minibatch: its epoch k (from 1), its index b in the epoch (from 1), inputs and targets."""
+
+    epoch: int
+    index: int
+    X: list
+    y: list
+
+
+def minibatches(X: Sequence, y: Sequence, batch_size: int, epochs: int = 1, seed: int = 0) -> Iterator[Batch]:
+    """Yield shuffled minibatches for ``epochs`` passes over the data: the SGD loop of the notes.
+
+    Every epoch is a new permutation from one seeded generator, so a run is reproducible.
+    The last batch of an epoch may be smaller.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X and y differ in length: {len(X)} and {len(y)}")
+    if batch_size < 1 or epochs < 0:
+        raise ValueError(f"batch_size must be >= 1 and epochs >= 0, got {batch_size} and {epochs}")
+    rng = random.Random(seed)
+    order = list(range(len(X)))
+    for epoch in range(1, epochs + 1):
+        rng.shuffle(order)
+        for b, start in enumerate(range(0, len(order), batch_size), start=1):
+            chosen = order[start : start + batch_size]
+            yield Batch(epoch, b, [X[i] for i in chosen], [y[i] for i in chosen])

@@ -1,0 +1,89 @@
+"""Losses and penalties, each a `Value` built from engine ops (so its gradient comes from the graph)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import autograd
+from autograd import Value, as_value
+from nn.functional import log_softmax
+
+Numbers = Sequence[Value | float]
+
+
+def _pairs(pred: Numbers, target: Numbers) -> list[tuple[Value, Value | float]]:
+    pred, target = list(pred), list(target)
+    if len(pred) != len(target):
+        raise ValueError(f"predictions and targets differ in length: {len(pred)} and {len(target)}")
+    if not pred:
+        raise ValueError("a loss needs at least one prediction")
+    return [(as_value(p), t) for p, t in zip(pred, target)]
+
+
+def _reduce(terms: list[Value], reduction: str) -> Value:
+    total = autograd.sum(terms)
+    if reduction == "sum":
+        return total
+    if reduction == "mean":
+        return total * (1.0 / len(terms))
+    raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+
+
+def mse_loss(pred: Numbers, target: Numbers, reduction: str = "mean", half: bool = False) -> Value:
+    """Squared error Σ_j (ŷ_j - y_j)², as a mean (default) or a sum, optionally with ½ in front.
+
+    The lecture notes use both conventions: with ``half=True`` the output delta is
+    ``(ŷ - y)``, without it ``2 (ŷ - y)``.
+    """
+    terms = [(p - t) ** 2 for p, t in _pairs(pred, target)]
+    loss = _reduce(terms, reduction)
+    return loss * 0.5 if half else loss
+
+
+def cross_entropy(logits: Numbers, target: int) -> Value:
+    """−log softmax(logits)[target] = −log ŷ_ℓ, computed stably through log-softmax.
+
+    Args:
+        logits: the output pre-activations a_L (not probabilities).
+        target: the index ℓ of the true class.
+    """
+    logits = list(logits)
+    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(logits):
+        raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
+    return -log_softmax(logits)[target]
+
+
+def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean") -> Value:
+    """−[y log p + (1 − y) log(1 − p)] for probabilities p in (0, 1) and targets y in [0, 1]."""
+    terms = []
+    for p, y in _pairs(pred, target):
+        terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
+    return _reduce(terms, reduction)
+
+
+def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Value:
+    """The SVM max-margin loss Σ max(0, 1 − y·s) for labels y in {−1, +1}, as in micrograd's demo."""
+    terms = []
+    for s, y in _pairs(scores, labels):
+        if y not in (-1, 1):
+            raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
+        terms.append((1 + s * -y).relu())
+    return _reduce(terms, reduction)
+
+
+def l1_penalty(params: Sequence[Value]) -> Value:
+    """Σ |p| over the parameters (L1 regularisation)."""
+    return autograd.sum([abs(p) for p in params])
+
+
+def l2_penalty(params: Sequence[Value]) -> Value:
+    """Σ p² over the parameters (L2 regularisation), as one dot-product node."""
+    params = list(params)
+    return autograd.dot(params, params)
+
+
+def one_hot(k: int, n: int) -> list[float]:
+    """e(k): a list of n zeros with a 1 at index k."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < n:
+        raise ValueError(f"class index must be in 0..{n - 1}, got {k!r}")
+    return [1.0 if i == k else 0.0 for i in range(n)]

@@ -1,0 +1,166 @@
+"""Modules: parameters, naming, initialisation, forward passes, saving and loading."""
+
+import json
+import random
+
+import pytest
+
+import autograd
+import nn
+from autograd import Value
+
+
+def test_parameters_are_flat_ordered_and_unique():
+    model = nn.MLP(3, [4, 2], seed=0)
+    params = model.parameters()
+    assert len(params) == (3 * 4 + 4) + (4 * 2 + 2)
+    assert len({id(p) for p in params}) == len(params)
+    assert params == model.parameters()
+    names = [n for n, _ in model.named_parameters()]
+    assert names[0] == "layers.0.neurons.0.w.0" and names[-1] == "layers.1.neurons.1.b"
+
+
+def test_shared_parameters_are_listed_once():
+    class Twice(nn.Module):
+        def __init__(self):
+            self.neuron = nn.Neuron(2)
+
+        def children(self):
+            return [("first", self.neuron), ("second", self.neuron)]
+
+    assert len(Twice().parameters()) == 3
+
+
+def test_zero_grad():
+    model = nn.MLP(2, [3, 1], seed=0)
+    model([1.0, 2.0])[0].backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_repr_shows_the_architecture():
+    text = repr(nn.MLP(2, [16, 16, 1], activation="relu", seed=0))
+    assert "sizes=[16, 16, 1]" in text and "Layer(2 -> 16, relu)" in text and "Layer(16 -> 1, linear)" in text
+
+
+def test_seeded_initialisation_is_reproducible_and_leaves_global_random_alone():
+    random.seed(123)
+    expected_next = random.random()
+    random.seed(123)
+    a = nn.MLP(2, [8, 1], seed=7).state_dict()
+    b = nn.MLP(2, [8, 1], seed=7).state_dict()
+    assert a == b
+    assert random.random() == expected_next
+    assert nn.MLP(2, [8, 1], seed=8).state_dict() != a
+
+
+@pytest.mark.parametrize(
+    ("activation", "nin", "nout", "bound"),
+    [("relu", 50, 10, (6 / 50) ** 0.5), ("tanh", 50, 10, (6 / 60) ** 0.5)],
+)
+def test_initial_scale_follows_the_activation(activation, nin, nout, bound):
+    layer = nn.Layer(nin, nout, activation, rng=random.Random(0))
+    weights = [w.data for n in layer.neurons for w in n.w]
+    assert max(abs(w) for w in weights) <= bound
+    assert max(abs(w) for w in weights) > 0.8 * bound  # it uses the range, not a tiny corner of it
+    assert all(n.b.data == 0.0 for n in layer.neurons)
+
+
+def test_outputs_are_always_lists():
+    model = nn.MLP(2, [3, 1], seed=0)
+    out = model([0.5, 0.5])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert isinstance(nn.Layer(2, 1)([1.0, 2.0]), list)
+
+
+@pytest.mark.parametrize("bad", [[1.0], [1.0, 2.0, 3.0]])
+def test_wrong_input_length_names_both_sizes(bad):
+    with pytest.raises(ValueError, match=f"expected 2 inputs, got {len(bad)}"):
+        nn.MLP(2, [3, 1], seed=0)(bad)
+
+
+def test_bad_names_and_sizes_are_refused():
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        nn.MLP(2, [3, 1], activation="swish")
+    with pytest.raises(ValueError, match="unknown output 'tanh'"):
+        nn.MLP(2, [3, 1], output="tanh")
+    with pytest.raises(ValueError, match="positive whole number"):
+        nn.MLP(2, [0, 1])
+    with pytest.raises(TypeError, match="str"):
+        nn.MLP(2, [3, 1], seed=0)(["a", "b"])
+
+
+def test_inputs_may_be_values_and_get_gradients():
+    model = nn.MLP(2, [3, 1], seed=0)
+    x = [Value(0.5), Value(-1.0)]
+    model(x)[0].backward()
+    assert any(v.grad != 0.0 for v in x)
+
+
+def test_one_node_per_preactivation_and_binary_option_agree():
+    fused = nn.MLP(3, [4, 2], activation="tanh", seed=3)
+    binary = nn.MLP(3, [4, 2], activation="tanh", fused=False, seed=3)
+    assert fused.state_dict() == binary.state_dict()
+    x = [0.3, -0.7, 1.1]
+    yf, yb = fused(x), binary(x)
+    assert [v.data for v in yf] == pytest.approx([v.data for v in yb], rel=1e-12)
+    (yf[0] + yf[1]).backward()
+    (yb[0] + yb[1]).backward()
+    assert [p.grad for p in fused.parameters()] == pytest.approx(
+        [p.grad for p in binary.parameters()], rel=1e-12
+    )
+    inner_fused = [n for n in autograd.topological_order(yf[0]) if n.parents]
+    inner_binary = [n for n in autograd.topological_order(yb[0]) if n.parents]
+    assert len(inner_fused) == 4 + 4 + 1  # a1 (4), h1 (4), a2[0]
+    assert len(inner_binary) == 4 * (3 + 3) + 4 + (4 + 4)  # every * and + of b + Σ w·h
+
+
+def test_trace_has_the_lectures_a_and_h():
+    model = nn.MLP(2, [3, 3, 2], activation="sigmoid", output="softmax", seed=0)
+    trace = model.forward_trace([0.2, 0.4])
+    assert [len(a) for a in trace.a] == [3, 3, 2]
+    assert [len(h) for h in trace.h] == [2, 3, 3, 2]
+    assert trace.a[0][1].label == "a1[1]" and trace.h[1][1].label == "h1[1]" and trace.h[0][0].label == "x[0]"
+    assert trace.h[1][0].data == pytest.approx(1 / (1 + 2.718281828459045 ** -trace.a[0][0].data))
+    assert sum(v.data for v in trace.output) == pytest.approx(1.0)
+    assert [v.data for v in model([0.2, 0.4])] == pytest.approx([v.data for v in trace.output])
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = nn.MLP(2, [5, 1], activation="tanh", seed=1)
+    path = tmp_path / "model.json"
+    model.save(path)
+    document = json.loads(path.read_text())
+    assert document["architecture"]["sizes"] == [5, 1]
+    other = nn.MLP(2, [5, 1], activation="tanh", seed=2)
+    assert other([0.3, 0.9])[0].data != pytest.approx(model([0.3, 0.9])[0].data)
+    other.load(path)
+    for x in ([0.3, 0.9], [-1.0, 2.0]):
+        assert other(x)[0].data == pytest.approx(model(x)[0].data, rel=1e-15)
+
+
+def test_load_refuses_a_different_architecture(tmp_path):
+    path = tmp_path / "model.json"
+    nn.MLP(2, [5, 1], seed=1).save(path)
+    with pytest.raises(ValueError, match=r"sizes: file has \[5, 1\], model has \[4, 1\]"):
+        nn.MLP(2, [4, 1], seed=1).load(path)
+    with pytest.raises(ValueError, match="activation"):
+        nn.MLP(2, [5, 1], activation="relu", seed=1).load(path)
+
+
+def test_load_refuses_missing_parameters_and_other_files(tmp_path):
+    path = tmp_path / "model.json"
+    model = nn.MLP(2, [2, 1], seed=1)
+    model.save(path)
+    document = json.loads(path.read_text())
+    del document["parameters"]["layers.1.neurons.0.b"]
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"missing layers\.1\.neurons\.0\.b"):
+        model.load(path)
+    path.write_text('{"hello": 1}')
+    with pytest.raises(ValueError, match="not a saved chainrule module"):
+        model.load(path)
+    path.write_text("not json")
+    with pytest.raises(ValueError, match="not JSON"):
+        model.load(path)
