@@ -1,0 +1,32 @@
+"""The README's promises: its two commands, and that its examples run as written."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def code_blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_opens_with_two_commands_and_ci_runs_the_second():
+    install_and_demo, install_and_test = code_blocks("bash")[0].strip().splitlines()
+    assert "pip install" in install_and_demo and "demos." in install_and_demo
+    assert "pip install" in install_and_test and "pytest" in install_and_test
+    assert install_and_test in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_main_demo_module_exists():
+    install_and_demo = code_blocks("bash")[0].strip().splitlines()[0]
+    module = re.search(r"-m (demos\.\w+)", install_and_demo).group(1)
+    assert (ROOT / (module.replace(".", "/") + ".py")).exists()
+
+
+def test_python_examples_run():
+    for block in code_blocks("python"):
+        result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
