@@ -1,6 +1,6 @@
 """The README example: a tiny expression, its forward values, and gradients from the graph.
 
-    python -m demos.quickstart
+python -m demos.quickstart
 """
 
 from autograd import Value
