@@ -6,6 +6,7 @@
 >>> L.backward()
 """
 
+from autograd.drawing import Drawing, draw
 from autograd.functions import dot, linear, sum
 from autograd.grad_mode import no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -15,6 +16,8 @@ from autograd.value import Value, as_value
 
 __all__ = [
     "OPS",
+    "Drawing",
+    "draw",
     "GradcheckError",
     "Step",
     "Value",

@@ -36,6 +36,7 @@ class Step(NamedTuple):
         node: the node whose gradient flows back.
         upstream: ∂root/∂node, final by the time the node is visited.
         parent: the parent receiving a contribution.
+        index: the parent's position in ``node.parents`` (``a * a`` has two edges, 0 and 1).
         local: ∂node/∂parent, recorded in the forward pass.
         contribution: ``local * upstream``.
         before: ``parent.grad`` before the ``+=``.
@@ -45,6 +46,7 @@ class Step(NamedTuple):
     node: Value
     upstream: float
     parent: Value
+    index: int
     local: float
     contribution: float
     before: float
@@ -64,11 +66,13 @@ def _chain_rule(root: Value, record: bool) -> Iterator[Step]:
     root.grad += 1.0
     for node in reversed(order):
         upstream = node.grad
+        index = 0
         for parent, local in zip(node.parents, node.local_grads):
             before = parent.grad
             parent.grad = before + local * upstream
             if record:
-                yield Step(node, upstream, parent, local, local * upstream, before, parent.grad)
+                yield Step(node, upstream, parent, index, local, local * upstream, before, parent.grad)
+                index += 1
 
 
 def backward(root: Value) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, as_value
+from nn.diagram import mlp_dot
 from nn.functional import activation as activation_named
 from nn.functional import output_function
 from nn.module import Module
@@ -242,6 +243,10 @@ class MLP(Module):
             for node, label in zip(trace.h[-1], self._y_labels):
                 node.label = label
         return trace
+
+    def to_dot(self, **options: Any) -> str:
+        """The network as DOT, one node per unit, for ``autograd.draw(model)``; see ``nn.diagram``."""
+        return mlp_dot(self, **options)
 
     def __call__(self, x: Inputs) -> list[Value]:
         """ŷ = f(x): always a list of Values, one per output."""

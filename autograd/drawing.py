@@ -1,0 +1,89 @@
+"""`draw()`: a graph (or anything that can describe itself in DOT) as a picture object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from autograd.dot import to_dot
+from autograd.value import Value
+
+
+class Drawing:
+    """A picture of a graph: DOT text that renders to SVG or PNG on demand.
+
+    In Jupyter it shows inline as SVG. ``source`` is the DOT text.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._svg: str | None = None
+
+    def svg(self) -> str:
+        """The picture as SVG text (rendered once, then kept)."""
+        if self._svg is None:
+            self._svg = _render(self.source, "svg").decode("utf-8")
+        return self._svg
+
+    def png(self) -> bytes:
+        """The picture as PNG bytes."""
+        return _render(self.source, "png")
+
+    def save(self, path: str | Path) -> Path:
+        """Write the picture; the extension picks the format: ``.svg``, ``.png``, or ``.dot``/``.gv``."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(self.svg(), encoding="utf-8")
+        elif suffix == ".png":
+            path.write_bytes(self.png())
+        elif suffix in (".dot", ".gv"):
+            path.write_text(self.source, encoding="utf-8")
+        else:
+            raise ValueError(f"cannot tell the format from {path.name!r}: use .svg, .png, .dot or .gv")
+        return path
+
+    def to_graphviz(self) -> Any:
+        """The same DOT as a ``graphviz.Source``, for those who know that library's API.
+
+        Note that ``graphviz`` renders with a program called ``dot`` on ``PATH``; chainrule's
+        own :meth:`svg` and :meth:`save` also work without one.
+        """
+        import graphviz  # deferred: only this method needs it
+
+        return graphviz.Source(self.source)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return f"<Drawing: {self.source.count(' [shape=')} nodes>"
+
+
+def _render(source: str, fmt: str) -> bytes:
+    from autograd import renderer  # deferred: subprocess and importlib.metadata are not needed to import
+
+    return renderer.render(source, fmt)
+
+
+def draw(subject: Any, **options: Any) -> Drawing:
+    """Draw a computation graph, or a network (anything with a ``to_dot(**options)`` method).
+
+    Args:
+        subject: a ``Value`` (its whole graph is drawn) or an object such as ``nn.MLP``
+            that describes itself with ``to_dot``.
+        **options: for a ``Value``, those of :func:`autograd.dot.to_dot`: ``show_grad``,
+            ``number_format``, ``rankdir``, ``highlight_nodes``, ``highlight_edges``,
+            ``edge_labels``, ``max_nodes``.
+
+    Example:
+        >>> from autograd import Value, draw
+        >>> L = (Value(2.0, label="a") * Value(-3.0, label="b")).tanh()
+        >>> draw(L).source.splitlines()[0]
+        'digraph chainrule {'
+    """
+    if isinstance(subject, Value):
+        return Drawing(to_dot(subject, **options))
+    if callable(getattr(subject, "to_dot", None)):
+        return Drawing(subject.to_dot(**options))
+    raise TypeError(f"draw() takes a Value or an object with a to_dot() method, got {type(subject).__name__}")
