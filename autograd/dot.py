@@ -56,7 +56,7 @@ def to_dot(
     rankdir: str = "LR",
     highlight_nodes: Collection[Value] = (),
     highlight_edges: Collection[tuple[Value, int]] = (),
-    edge_labels: bool = False,
+    edge_labels: bool | str = False,
     max_nodes: int = MAX_NODES,
 ) -> str:
     """The DOT text of the graph that ``root`` depends on.
@@ -69,8 +69,9 @@ def to_dot(
         highlight_nodes: values to draw in colour.
         highlight_edges: edges to draw in colour, each ``(child, i)``: the edge from
             ``child.parents[i]`` into ``child``.
-        edge_labels: label each edge with its local derivative, and, once gradients
-            exist, the contribution ``local × upstream``.
+        edge_labels: ``True`` labels each edge with its local derivative and (with
+            ``show_grad``) the contribution ``local × upstream``; ``"local"`` with the
+            local derivative only.
         max_nodes: refuse graphs with more values than this (:class:`GraphTooLargeError`).
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -106,7 +107,7 @@ def to_dot(
             attributes = []
             if edge_labels:
                 text = f"local {number(local)}"
-                if show_grad:
+                if show_grad and edge_labels != "local":
                     text += f"\\n{number(local)} * {number(node.grad)} = {number(local * node.grad)}"
                 attributes.append(f'label="{text}"')
             if (ids[node], i) in lit_edges:

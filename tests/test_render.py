@@ -76,7 +76,8 @@ def test_options_change_the_picture():
     assert "rankdir=TB" in to_dot(L, rankdir="TB")
     assert "data 0.999" in to_dot(L, number_format=".3f")
     labelled = to_dot(L, edge_labels=True)
-    assert 'label="local -3.0000' in labelled  # ∂(a*b)/∂a = b on the edge from a
+    assert 'label="local -3.0000\\n-3.0000 * ' in labelled  # ∂(a*b)/∂a = b on the edge from a, × upstream
+    assert 'label="local -3.0000"' in to_dot(L, edge_labels="local")
     with pytest.raises(ValueError, match="rankdir"):
         to_dot(L, rankdir="sideways")
 
