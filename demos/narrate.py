@@ -23,13 +23,18 @@ class Namer:
 
 def symbol(name: str) -> str:
     """``name`` ready to follow ∂: compound names get parentheses, ``∂(a*b + c)``."""
-    return name if name.replace("_", "").replace("[", "").replace("]", "").replace(",", "").isalnum() else f"({name})"
+    return (
+        name
+        if name.replace("_", "").replace("[", "").replace("]", "").replace(",", "").isalnum()
+        else f"({name})"
+    )
 
 
 def equation(step: Step, name: Namer, fmt: str = ".4f") -> str:
     """One chain-rule step, e.g. ``∂L/∂a += ∂e/∂a · ∂L/∂e = -3.0000 × 0.0013 = -0.0040``."""
     n, p = symbol(name(step.node)), symbol(name(step.parent))
-    return f"∂L/∂{p} += ∂{n}/∂{p} · ∂L/∂{n} = {step.local:{fmt}} × {step.upstream:{fmt}} = {step.contribution:{fmt}}"
+    numbers = f"{step.local:{fmt}} × {step.upstream:{fmt}} = {step.contribution:{fmt}}"
+    return f"∂L/∂{p} += ∂{n}/∂{p} · ∂L/∂{n} = {numbers}"
 
 
 def running_total(step: Step, name: Namer, fmt: str = ".4f") -> str:

@@ -102,7 +102,10 @@ function show(i) {
   slider.value = String(current);
   if (current === frames.length - 1) { stop(); }
 }
-function stop() { if (timer !== null) { clearInterval(timer); timer = null; } $("play").textContent = "Play"; }
+function stop() {
+  if (timer !== null) { clearInterval(timer); timer = null; }
+  $("play").textContent = "Play";
+}
 function play() {
   if (timer !== null) { stop(); return; }
   if (current === frames.length - 1) { show(0); }

@@ -45,14 +45,17 @@ def test_steps_come_in_backward_order_with_consistent_numbers():
     for s in steps:
         assert s.contribution == pytest.approx(s.local * s.upstream)
         assert s.after == pytest.approx(s.before + s.contribution)
-    assert equation(steps[3], Namer(root)) == (
-        "∂L/∂a += ∂(a*b)/∂a · ∂L/∂(a*b) = -3.0000 × 0.0013 = -0.0040"
-    )
+    assert equation(steps[3], Namer(root)) == ("∂L/∂a += ∂(a*b)/∂a · ∂L/∂(a*b) = -3.0000 × 0.0013 = -0.0040")
 
 
 def run_step(*args, stdin=""):
     return subprocess.run(
-        [sys.executable, "-m", "demos.step", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "demos.step", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -94,8 +97,14 @@ def browser():
     with sync_api.sync_playwright() as p:
         launched = p.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield launched
         launched.close()
@@ -106,7 +115,9 @@ def test_html_player_in_a_real_browser(browser, tmp_path):
     page_file = tmp_path / "backprop.html"
     result = run_step("tanh(a*b + c)", "a=2", "b=-3", "c=10", "--html", str(page_file))
     assert result.returncode == 0, result.stderr
-    assert "http" not in page_file.read_text().replace("http://www.w3.org", "")  # nothing fetched from anywhere
+    assert "http" not in page_file.read_text().replace(
+        "http://www.w3.org", ""
+    )  # nothing fetched from anywhere
 
     root, _ = build("tanh(a*b + c)", {"a": 2.0, "b": -3.0, "c": 10.0})
     name = Namer(root)
@@ -119,8 +130,9 @@ def test_html_player_in_a_real_browser(browser, tmp_path):
     page.goto(page_file.as_uri())
 
     def highlighted():
+        coloured = "gs => gs.filter(g => g.querySelector('[stroke=\"#d62728\"]'))"
         titles = page.eval_on_selector_all(
-            "#graph g.node", "gs => gs.filter(g => g.querySelector('[stroke=\"#d62728\"]')).map(g => g.querySelector('title').textContent)"
+            "#graph g.node", coloured + ".map(g => g.querySelector('title').textContent)"
         )
         return set(titles)
 

@@ -1,0 +1,53 @@
+"""§4 The chain rule along several paths.
+
+If z = f(x, y) with x = g(s, t) and y = h(s, t), then ∂z/∂s = ∂z/∂x ∂x/∂s + ∂z/∂y ∂y/∂s.
+In a graph, s feeds two nodes, so two chain-rule steps each add a contribution into s.grad:
+that `+=` is the sum over paths. A hidden unit feeds every unit of the next layer, so its
+gradient is the sum Σ_m ∂L/∂a_{i+1,m} · W_{i+1,m,j}.
+
+    python -m demos.lecture.s4_paths
+"""
+
+import math
+
+import nn
+from autograd import Value, backward_steps
+from demos.lecture.agreement import Report
+
+
+def run(show=print) -> list:
+    r = Report(show)
+    r.say(__doc__.split("\n\n")[0] + "\n")
+    s, t = Value(0.6, label="s"), Value(-0.4, label="t")
+    x = s * t
+    y = s + t.tanh()
+    z = x * y.exp()
+    x.label, y.label, z.label = "x", "y", "z"
+
+    r.say("The steps that reach s, from the stepper (python -m demos.step shows them all):")
+    arriving = [step for step in backward_steps(z) if step.parent is s]
+    for step in arriving:
+        via = step.node.label
+        numbers = f"{step.local:.6f} × {step.upstream:.6f} = {step.contribution:+.6f}"
+        r.say(f"  from {via}: ∂{via}/∂s × ∂z/∂{via} = {numbers}")
+        r.say(f"     s.grad {step.before:+.6f} → {step.after:+.6f}")
+    dz_dx, dz_dy = math.exp(y.data), x.data * math.exp(y.data)
+    r.claim("two paths, two contributions into s", len(arriving) == 2)
+    r.agree("∂z/∂s = ∂z/∂x ∂x/∂s + ∂z/∂y ∂y/∂s", dz_dx * t.data + dz_dy * 1.0, s.grad)
+    r.agree(
+        "∂z/∂t = ∂z/∂x ∂x/∂t + ∂z/∂y ∂y/∂t", dz_dx * s.data + dz_dy * (1 - math.tanh(t.data) ** 2), t.grad
+    )
+
+    r.say("\nA hidden unit's gradient sums over every unit it feeds:")
+    model = nn.MLP(2, [3, 4], activation="tanh", seed=8)
+    trace = model.forward_trace([0.5, -0.7])
+    nn.mse_loss(trace.output, [0.1, 0.2, 0.3, 0.4], reduction="sum").backward()
+    W2 = [[w.data for w in n.w] for n in model.layers[1].neurons]
+    for j in range(3):
+        paths = sum(trace.a[1][m].grad * W2[m][j] for m in range(4))
+        r.agree(f"∂L/∂h1[{j}] = Σ_m ∂L/∂a2[m] W2[m,{j}]", paths, trace.h[1][j].grad)
+    return r.summary()
+
+
+if __name__ == "__main__":
+    run()
