@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         root, _ = build(args.expression, parse_bindings(args.bindings))
         if not args.no_grad:
             root.backward()
-        path = draw(
-            root, show_grad=not args.no_grad, rankdir=args.rankdir, edge_labels=args.edge_labels
-        ).save(args.output)
+        path = draw(root, show_grad=not args.no_grad, rankdir=args.rankdir, edge_labels=args.edge_labels).save(
+            args.output
+        )
     except (ExpressionError, GraphTooLargeError) as error:
         print(f"chainrule: {error}", file=sys.stderr)
         return 2

@@ -34,9 +34,7 @@ def record_text(text: str) -> str:
 
 def quoted(text: str) -> str:
     """``text`` as a DOT double-quoted string (for plain, non-record labels)."""
-    return (
-        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;").replace("\n", "\\n") + '"'
-    )
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;").replace("\n", "\\n") + '"'
 
 
 def check_size(n: int, max_nodes: int, hint: str = "draw(..., max_nodes=N)") -> None:

@@ -106,16 +106,10 @@ class _Builder:
         if isinstance(node, ast.Name):
             if node.id in self.leaves:
                 return self.leaves[node.id]
-            hint = (
-                " (a function: call it, e.g. tanh(x))"
-                if node.id in FUNCTIONS
-                else f" (bind it: {node.id}=1.0)"
-            )
+            hint = " (a function: call it, e.g. tanh(x))" if node.id in FUNCTIONS else f" (bind it: {node.id}=1.0)"
             raise self.refuse(node, f"unknown name {node.id!r}{hint}")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return self._arithmetic(
-                node, lambda: _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right))
-            )
+            return self._arithmetic(node, lambda: _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right)))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand

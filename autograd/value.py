@@ -23,7 +23,7 @@ def as_float(x: object) -> float:
 
 def as_value(x: object) -> Value:
     """The one coercion point: a ``Value`` passes through, a real number becomes a leaf."""
-    if type(x) is Value:
+    if isinstance(x, Value):
         return x
     return Value(as_float(x))
 

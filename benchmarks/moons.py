@@ -105,9 +105,7 @@ def worker(engine: str, steps: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=100, help="training steps per run (default 100)")
     parser.add_argument("--rounds", type=int, default=2, help="runs per engine, alternating (default 2)")
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)

@@ -23,11 +23,7 @@ class Namer:
 
 def symbol(name: str) -> str:
     """``name`` ready to follow ∂: compound names get parentheses, ``∂(a*b + c)``."""
-    return (
-        name
-        if name.replace("_", "").replace("[", "").replace("]", "").replace(",", "").isalnum()
-        else f"({name})"
-    )
+    return name if name.replace("_", "").replace("[", "").replace("]", "").replace(",", "").isalnum() else f"({name})"
 
 
 def equation(step: Step, name: Namer, fmt: str = ".4f") -> str:

@@ -15,32 +15,40 @@ from autograd import Value, backward_steps, draw
 from demos.narrate import Namer, equation, running_total
 
 MAX_FRAMES = 400
+MAX_NODES = 200
 
 
 def frames(root: Value, fmt: str = ".4f") -> list[dict]:
     """One frame for the seed, then one per chain-rule step, in ``backward()``'s order."""
     name = Namer(root)
-    if len(name.order) > 200:
-        raise ValueError(f"the graph has {len(name.order)} nodes; a player is legible up to 200")
+    if len(name.order) > MAX_NODES:
+        raise ValueError(f"the graph has {len(name.order)} nodes; a player is legible up to {MAX_NODES}")
     root.zero_grad()
-    root.grad = 1.0
-    shots = [_frame(root, f"Seed: ∂L/∂L = 1 at the output {name(root)}", "", root, None, fmt)]
-    for i, step in enumerate(backward_steps(root), start=1):
-        if i >= MAX_FRAMES:
+    root.grad = 1.0  # the seed, shown before the first step (backward_steps seeds it again)
+    seed = f"Seed: ∂L/∂L = 1 at the output {name(root)}"
+    shots = [_frame(root, fmt, [root], [], equation=seed, total="", node=name.ids[root], parent="")]
+    for count, step in enumerate(backward_steps(root), start=1):
+        if count > MAX_FRAMES:
             raise ValueError(f"more than {MAX_FRAMES} chain-rule steps: too many for a player")
         shots.append(
-            _frame(root, equation(step, name, fmt), running_total(step, name, fmt), step.node, step, fmt)
+            _frame(
+                root,
+                fmt,
+                [step.node, step.parent],
+                [(step.node, step.index)],
+                equation=equation(step, name, fmt),
+                total=running_total(step, name, fmt),
+                node=name.ids[step.node],
+                parent=name.ids[step.parent],
+            )
         )
-        shots[-1]["node"], shots[-1]["parent"] = name.ids[step.node], name.ids[step.parent]
-    shots[0]["node"], shots[0]["parent"] = name.ids[root], ""
     return shots
 
 
-def _frame(root: Value, text: str, total: str, node: Value, step, fmt: str) -> dict:
-    nodes = [node] if step is None else [node, step.parent]
-    edges = [] if step is None else [(step.node, step.index)]
+def _frame(root: Value, fmt: str, nodes: list, edges: list, **text: str) -> dict:
+    """The graph as it is now, with ``nodes`` and ``edges`` highlighted, plus the frame's text."""
     drawing = draw(root, number_format=fmt, highlight_nodes=nodes, highlight_edges=edges, edge_labels="local")
-    return {"svg": drawing.svg(), "equation": text, "total": total}
+    return {"svg": drawing.svg(), **text}
 
 
 def write_player(root: Value, path: str | Path, title: str = "Backpropagation, step by step") -> Path:

@@ -16,36 +16,9 @@ import time
 from pathlib import Path
 
 import nn
-from autograd import Value, draw, no_grad
+from autograd import draw, no_grad
+from demos.examples import readme_example, train_moons
 from demos.player import write_player
-
-
-def readme_example() -> Value:
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    d = e + c
-    L = d.tanh()
-    e.label, d.label, L.label = "e", "d", "L"
-    return L
-
-
-def train_moons(steps: int) -> tuple[nn.MLP, list, list, float]:
-    """micrograd's demo: MLP 2-16-16-1, hinge loss + L2, SGD with a linearly decaying rate."""
-    X, labels = nn.make_moons(100, noise=0.1, seed=0)
-    y = [2 * t - 1 for t in labels]
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    opt = nn.SGD(model.parameters(), lr=1.0)
-    schedule = nn.LinearDecay(opt, 1.0, 0.1, steps)
-    for _ in range(steps):
-        scores = [model(x)[0] for x in X]
-        loss = nn.hinge_loss(scores, y) + 1e-4 * nn.l2_penalty(model.parameters())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        schedule.step()
-    with no_grad():
-        accuracy = sum((model(x)[0].data > 0) == (t > 0) for x, t in zip(X, y)) / len(y)
-    return model, X, y, accuracy
 
 
 def plot_boundary(model: nn.MLP, X: list, y: list, path: Path) -> Path | None:

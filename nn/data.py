@@ -26,9 +26,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points,
     return _noisy_shuffle(X, y, noise, rng)
 
 
-def make_circles(
-    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0
-) -> tuple[Points, list[int]]:
+def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> tuple[Points, list[int]]:
     """A small circle (label 1) inside a large one (label 0)."""
     rng = random.Random(seed)
     X, y = [], []

@@ -39,9 +39,7 @@ def mlp_dot(
     n_weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
     if weight_labels is None:
         weight_labels = n_weights <= WEIGHT_LABELS_UP_TO
-    biggest = (
-        max((abs(w.data) for layer in model.layers for n in layer.neurons for w in n.w), default=1.0) or 1.0
-    )
+    biggest = max((abs(w.data) for layer in model.layers for n in layer.neurons for w in n.w), default=1.0) or 1.0
 
     lines = [
         "digraph network {",

@@ -212,9 +212,7 @@ class MLP(Module):
             for k, (n_in, n_out) in enumerate(zip(fan_in[:-1], self.sizes[:-1]), start=1)
         ]
         last = len(self.sizes)
-        self.layers.append(
-            Layer(fan_in[-1], self.sizes[-1], "linear", fused=fused, rng=rng, index=last, init=output)
-        )
+        self.layers.append(Layer(fan_in[-1], self.sizes[-1], "linear", fused=fused, rng=rng, index=last, init=output))
         self._x_labels = [f"x[{i}]" for i in range(nin)]
         self._y_labels = [f"ŷ[{j}]" for j in range(self.sizes[-1])]
 

@@ -42,9 +42,7 @@ class LinearDecay(Schedule):
     micrograd's demo schedule ``lr = 1 − 0.9·k/100`` is ``LinearDecay(SGD(ps, lr=1.0), 1.0, 0.1, 100)``.
     """
 
-    def __init__(
-        self, optimizer: Optimizer, start: float = 1.0, end: float = 0.0, total_steps: int = 100
-    ) -> None:
+    def __init__(self, optimizer: Optimizer, start: float = 1.0, end: float = 0.0, total_steps: int = 100) -> None:
         if total_steps < 1:
             raise ValueError(f"total_steps must be >= 1, got {total_steps!r}")
         super().__init__(optimizer)

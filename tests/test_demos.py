@@ -43,17 +43,13 @@ def test_training_demo_plots_its_loss_curves(tmp_path):
 
 @pytest.mark.parametrize("name", LECTURE[:2])
 def test_lecture_demos_run_as_scripts(name):
-    result = subprocess.run(
-        [sys.executable, "-m", f"demos.lecture.{name}"], capture_output=True, text=True, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-m", f"demos.lecture.{name}"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "checks hold" in result.stdout
 
 
 def test_quickstart():
-    result = subprocess.run(
-        [sys.executable, "-m", "demos.quickstart"], capture_output=True, text=True, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-m", "demos.quickstart"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "dL/da -0.004023" in result.stdout
 

@@ -9,9 +9,7 @@ import autograd
 from autograd import Value
 
 
-@pytest.mark.parametrize(
-    "data", [3, 2.5, True, Fraction(1, 4), np.float64(1.5), np.float32(0.5), np.int64(7)]
-)
+@pytest.mark.parametrize("data", [3, 2.5, True, Fraction(1, 4), np.float64(1.5), np.float32(0.5), np.int64(7)])
 def test_real_numbers_are_stored_as_float(data):
     v = Value(data)
     assert type(v.data) is float

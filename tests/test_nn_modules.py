@@ -107,9 +107,7 @@ def test_one_node_per_preactivation_and_binary_option_agree():
     assert [v.data for v in yf] == pytest.approx([v.data for v in yb], rel=1e-12)
     (yf[0] + yf[1]).backward()
     (yb[0] + yb[1]).backward()
-    assert [p.grad for p in fused.parameters()] == pytest.approx(
-        [p.grad for p in binary.parameters()], rel=1e-12
-    )
+    assert [p.grad for p in fused.parameters()] == pytest.approx([p.grad for p in binary.parameters()], rel=1e-12)
     inner_fused = [n for n in autograd.topological_order(yf[0]) if n.parents]
     inner_binary = [n for n in autograd.topological_order(yb[0]) if n.parents]
     assert len(inner_fused) == 4 + 4 + 1  # a1 (4), h1 (4), a2[0]

@@ -34,9 +34,7 @@ def test_sgd_momentum():
 def test_sgd_nesterov():
     # g₁ = −6, buf₁ = −6, direction = g + μ·buf = −11.4, θ₁ = 1.14
     # g₂ = −3.72, buf₂ = −5.4 − 3.72 = −9.12, direction = −3.72 − 8.208 = −11.928, θ₂ = 2.3328
-    assert run(lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov=True), 0.0, 2) == pytest.approx(
-        [1.14, 2.3328]
-    )
+    assert run(lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov=True), 0.0, 2) == pytest.approx([1.14, 2.3328])
 
 
 def test_sgd_weight_decay_is_l2_added_to_the_gradient():

@@ -28,7 +28,5 @@ def test_the_main_demo_module_exists():
 
 def test_python_examples_run():
     for block in code_blocks("python"):
-        result = subprocess.run(
-            [sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300
-        )
+        result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr

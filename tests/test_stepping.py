@@ -115,9 +115,7 @@ def test_html_player_in_a_real_browser(browser, tmp_path):
     page_file = tmp_path / "backprop.html"
     result = run_step("tanh(a*b + c)", "a=2", "b=-3", "c=10", "--html", str(page_file))
     assert result.returncode == 0, result.stderr
-    assert "http" not in page_file.read_text().replace(
-        "http://www.w3.org", ""
-    )  # nothing fetched from anywhere
+    assert "http" not in page_file.read_text().replace("http://www.w3.org", "")  # nothing fetched from anywhere
 
     root, _ = build("tanh(a*b + c)", {"a": 2.0, "b": -3.0, "c": 10.0})
     name = Namer(root)

@@ -4,6 +4,7 @@ import pytest
 
 import autograd
 import nn
+from demos.examples import train_moons
 
 pytestmark = pytest.mark.slow
 
@@ -17,20 +18,10 @@ def mean_cross_entropy(model, X, y):
 
 
 def test_micrograd_demo_reaches_full_accuracy_on_moons():
-    X, y = nn.make_moons(100, noise=0.1, seed=0)
-    signs = [2 * t - 1 for t in y]
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    opt = nn.SGD(model.parameters(), lr=1.0)
-    schedule = nn.LinearDecay(opt, 1.0, 0.1, 100)
-    for _ in range(100):
-        scores = [model(x)[0] for x in X]
-        loss = nn.hinge_loss(scores, signs) + 1e-4 * nn.l2_penalty(model.parameters())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        schedule.step()
-    scores = [model(x)[0].data for x in X]
-    assert accuracy([s > 0 for s in scores], [s > 0 for s in signs]) == 1.0
+    # MLP 2-16-16-1 (ReLU), hinge loss + 1e-4·Σp², 100 full-batch SGD steps, lr 1 − 0.9·k/100
+    model, X, y, accuracy = train_moons(steps=100)
+    assert accuracy == 1.0
+    assert len(model.parameters()) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
 
 
 def test_xor_with_sigmoid_units_and_squared_error():

@@ -34,9 +34,7 @@ def run(show=print) -> list:
     dz_dx, dz_dy = math.exp(y.data), x.data * math.exp(y.data)
     r.claim("two paths, two contributions into s", len(arriving) == 2)
     r.agree("∂z/∂s = ∂z/∂x ∂x/∂s + ∂z/∂y ∂y/∂s", dz_dx * t.data + dz_dy * 1.0, s.grad)
-    r.agree(
-        "∂z/∂t = ∂z/∂x ∂x/∂t + ∂z/∂y ∂y/∂t", dz_dx * s.data + dz_dy * (1 - math.tanh(t.data) ** 2), t.grad
-    )
+    r.agree("∂z/∂t = ∂z/∂x ∂x/∂t + ∂z/∂y ∂y/∂t", dz_dx * s.data + dz_dy * (1 - math.tanh(t.data) ** 2), t.grad)
 
     r.say("\nA hidden unit's gradient sums over every unit it feeds:")
     model = nn.MLP(2, [3, 4], activation="tanh", seed=8)

@@ -30,9 +30,7 @@ def run(show=print) -> list:
         product = 1.0
         for f in factors:
             product *= f
-        r.say(
-            f"\ndepth {depth}: {len(factors)} factors, e.g. {', '.join(f'{f:.3f}' for f in factors[:5])}, …"
-        )
+        r.say(f"\ndepth {depth}: {len(factors)} factors, e.g. {', '.join(f'{f:.3f}' for f in factors[:5])}, …")
         r.agree(f"∂L/∂w_1, depth {depth}, as a product", product, model.layers[0].neurons[0].w[0].grad)
     return r.summary()
 

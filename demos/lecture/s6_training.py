@@ -27,8 +27,7 @@ def gradient_descent(r: Report, max_iterations: int = 1000) -> list[float]:
         model.zero_grad()
         loss.backward()
         by_hand = [
-            (name, p, p.data - eta * p.grad)
-            for name, p in (("first weight", params[0]), ("last bias", params[-1]))
+            (name, p, p.data - eta * p.grad) for name, p in (("first weight", params[0]), ("last bias", params[-1]))
         ]
         for p in params:  # θ_{t+1} = θ_t − η ∇θ_t
             p.data -= eta * p.grad
