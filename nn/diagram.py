@@ -11,35 +11,39 @@ from typing import TYPE_CHECKING
 from autograd.dot import check_size, quoted
 
 if TYPE_CHECKING:
-    from nn.layers import MLP
+    from nn.layers import Layer
 
 MAX_UNITS = 500
 WEIGHT_LABELS_UP_TO = 40  # more labelled arrows than this are unreadable
 
 
-def mlp_dot(
-    model: MLP,
+def network_dot(
+    nin: int,
+    layers: list[Layer],
+    output: str,
     *,
     rankdir: str = "LR",
     number_format: str = ".2f",
     weight_labels: bool | None = None,
     max_nodes: int = MAX_UNITS,
 ) -> str:
-    """The DOT text of ``model`` as a network diagram.
+    """The DOT text of a stack of layers as a network diagram.
 
     Args:
-        model: the network.
+        nin: the number of inputs.
+        layers: the layers, first to last.
+        output: the name shown for the last layer's function (an MLP's output function).
         rankdir: ``LR`` or ``TB``.
         number_format: format spec for weights and biases.
         weight_labels: write each weight on its arrow; by default only for small networks.
         max_nodes: refuse networks with more units than this.
     """
-    units = model.nin + sum(model.sizes)
+    units = nin + sum(layer.nout for layer in layers)
     check_size(units, max_nodes, hint="draw(model, max_nodes=N)")
-    n_weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
+    n_weights = sum(len(n.w) for layer in layers for n in layer.neurons)
     if weight_labels is None:
         weight_labels = n_weights <= WEIGHT_LABELS_UP_TO
-    biggest = max((abs(w.data) for layer in model.layers for n in layer.neurons for w in n.w), default=1.0) or 1.0
+    biggest = max((abs(w.data) for layer in layers for n in layer.neurons for w in n.w), default=1.0) or 1.0
 
     lines = [
         "digraph network {",
@@ -49,12 +53,12 @@ def mlp_dot(
         '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.5];',
         '  subgraph cluster_in { label="input"; color="#bbbbbb";',
     ]
-    lines += [f"    x{i} [label={quoted(f'x[{i}]')}];" for i in range(model.nin)]
+    lines += [f"    x{i} [label={quoted(f'x[{i}]')}];" for i in range(nin)]
     lines.append("  }")
-    previous = [f"x{i}" for i in range(model.nin)]
-    last = len(model.layers)
-    for k, layer in enumerate(model.layers, start=1):
-        g = model.output if k == last else layer.activation
+    previous = [f"x{i}" for i in range(nin)]
+    last = len(layers)
+    for k, layer in enumerate(layers, start=1):
+        g = output if k == last else layer.activation
         lines.append(f'  subgraph cluster_{k} {{ label={quoted(f"layer {k}: {g}")}; color="#bbbbbb";')
         ids = [f"u{k}_{j}" for j in range(layer.nout)]
         for j, (uid, neuron) in enumerate(zip(ids, layer.neurons)):

@@ -17,7 +17,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, as_value
-from nn.diagram import mlp_dot
+from nn.diagram import network_dot
 from nn.functional import activation as activation_named
 from nn.functional import output_function
 from nn.module import Module
@@ -137,6 +137,10 @@ class Layer(Module):
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, {self.activation})"
 
+    def to_dot(self, **options: Any) -> str:
+        """The layer as DOT, one node per unit, for ``autograd.draw(layer)``; see ``nn.diagram``."""
+        return network_dot(self.nin, [self], self.activation, **options)
+
     def forward(self, xs: Inputs) -> tuple[list[Value], list[Value]]:
         """The pre-activations ``a`` and activations ``h = g(a)`` of every unit."""
         xs = _inputs(xs, self.nin)
@@ -244,7 +248,7 @@ class MLP(Module):
 
     def to_dot(self, **options: Any) -> str:
         """The network as DOT, one node per unit, for ``autograd.draw(model)``; see ``nn.diagram``."""
-        return mlp_dot(self, **options)
+        return network_dot(self.nin, self.layers, self.output, **options)
 
     def __call__(self, x: Inputs) -> list[Value]:
         """ŷ = f(x): always a list of Values, one per output."""

@@ -125,6 +125,8 @@ def test_draw_a_network_as_neurons_and_weights():
     assert "layer 2: softmax" in text and "ŷ[1]" in text
     w = model.layers[0].neurons[0].w[0].data
     assert f"{w:.2f}" in text
+    values, _, text = svg_nodes(draw(nn.Layer(3, 2, "relu")).svg())
+    assert len(values) == 3 + 2 and "layer 1: relu" in text
     big = nn.MLP(2, [16, 16, 1], seed=0)
     assert "label=" not in "".join(line for line in draw(big).source.splitlines() if "->" in line)
 
