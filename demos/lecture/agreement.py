@@ -42,9 +42,11 @@ Result = Agreement | Claim
 class Report:
     """Collects agreements and claims, printing each as it is made."""
 
-    def __init__(self, show=print) -> None:
+    def __init__(self, show=print, doc: str = "") -> None:
         self.show = show
         self.results: list[Result] = []
+        if doc:  # a demo's docstring: its first paragraph is the heading
+            self.show(doc.split("\n\n")[0] + "\n")
 
     def say(self, text: str = "") -> None:
         self.show(text)

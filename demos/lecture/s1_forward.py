@@ -14,8 +14,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
     model = nn.MLP(3, [4, 3, 2], activation="tanh", output="linear", seed=1)
     x = [0.5, -1.0, 2.0]
     trace = model.forward_trace(x)  # the graph's a_k and h_k

@@ -14,8 +14,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
 
     r.say("Regression: linear output, squared error.")
     model = nn.MLP(2, [3, 2], activation="tanh", output="linear", seed=2)

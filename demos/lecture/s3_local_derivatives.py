@@ -16,8 +16,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
 
     r.say("Activations, differentiated by the graph at a few points:")
     for z in (-2.0, 0.0, 1.5):

@@ -16,8 +16,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
     s, t = Value(0.6, label="s"), Value(-0.4, label="t")
     x = s * t
     y = s + t.tanh()

@@ -14,8 +14,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
     model = nn.MLP(3, [4, 3, 2], activation="sigmoid", output="linear", seed=10)
     x, y = [0.2, -0.9, 0.4], [0.5, -0.5]
     trace = model.forward_trace(x)

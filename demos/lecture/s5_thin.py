@@ -12,8 +12,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
     for depth in (3, 6, 10):
         model = nn.MLP(1, [1] * depth, activation="sigmoid", seed=depth)
         x, y = 0.8, 0.25

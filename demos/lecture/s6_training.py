@@ -118,8 +118,7 @@ def plot(curves: dict[str, list[float]], path: Path, show) -> None:
 
 
 def run(show=print, out: Path = Path("out")) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
     curves = {"gradient descent (XOR)": gradient_descent(r)}
     curves["SGD + momentum (moons)"] = minibatch_sgd(r, nesterov=False)
     curves["SGD + Nesterov (moons)"] = minibatch_sgd(r, nesterov=True)

@@ -15,8 +15,7 @@ from demos.lecture.agreement import Report
 
 
 def run(show=print) -> list:
-    r = Report(show)
-    r.say(__doc__.split("\n\n")[0] + "\n")
+    r = Report(show, __doc__)
 
     r.say("Slip 1: C = Σ (o − y)² with sigmoid outputs o, weights W^(2) of the output layer.")
     model = nn.MLP(2, [3, 2], activation="sigmoid", output="sigmoid", seed=12)
