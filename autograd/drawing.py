@@ -57,7 +57,7 @@ class Drawing:
         return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
-        return f"<Drawing: {self.source.count(' [shape=')} nodes>"
+        return f"<Drawing: {len(self.source.splitlines())} lines of DOT; .svg(), .save(path), .source>"
 
 
 def _render(source: str, fmt: str) -> bytes:

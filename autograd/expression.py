@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from autograd.value import Value, as_float
 
@@ -109,7 +109,7 @@ class _Builder:
             hint = " (a function: call it, e.g. tanh(x))" if node.id in FUNCTIONS else f" (bind it: {node.id}=1.0)"
             raise self.refuse(node, f"unknown name {node.id!r}{hint}")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return self._arithmetic(node, lambda: _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right)))
+            return self._arithmetic(node, _BINARY[type(node.op)], self.visit(node.left), self.visit(node.right))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -122,15 +122,13 @@ class _Builder:
             raise self.refuse(node.func, f"only {', '.join(FUNCTIONS)} may be called")
         if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
             raise self.refuse(node, f"{node.func.id}() takes exactly one argument")
-        argument = self.visit(node.args[0])
-        return self._arithmetic(node, lambda: FUNCTIONS[node.func.id](argument))
+        return self._arithmetic(node, FUNCTIONS[node.func.id], self.visit(node.args[0]))
 
-    def _arithmetic(self, node: ast.AST, compute) -> Value:
+    def _arithmetic(self, node: ast.AST, op: Callable[..., Value], *operands: Value) -> Value:
+        """Apply ``op``; a numeric error (log of a negative, x / 0) points at ``node``."""
         try:
-            return compute()
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
-            if isinstance(error, ExpressionError):
-                raise
+            return op(*operands)
+        except (ValueError, ZeroDivisionError, OverflowError) as error:
             raise self.refuse(node, str(error)) from None
 
 

@@ -5,6 +5,8 @@ Shared by the terminal stepper and the HTML player, so both say exactly the same
 
 from __future__ import annotations
 
+import re
+
 from autograd import Step, Value, topological_order
 
 
@@ -23,7 +25,7 @@ class Namer:
 
 def symbol(name: str) -> str:
     """``name`` ready to follow ∂: compound names get parentheses, ``∂(a*b + c)``."""
-    return name if name.replace("_", "").replace("[", "").replace("]", "").replace(",", "").isalnum() else f"({name})"
+    return name if re.fullmatch(r"[\w\[\],]+", name) else f"({name})"
 
 
 def equation(step: Step, name: Namer, fmt: str = ".4f") -> str:

@@ -26,14 +26,12 @@ def gradient_descent(r: Report, max_iterations: int = 1000) -> list[float]:
         loss = nn.mse_loss([model(x)[0] for x in X], y, reduction="sum")
         model.zero_grad()
         loss.backward()
-        by_hand = [
-            (name, p, p.data - eta * p.grad) for name, p in (("first weight", params[0]), ("last bias", params[-1]))
-        ]
+        checked = [("first weight", params[0]), ("last bias", params[-1])] if t == 0 else []
+        by_hand = [(name, p, p.data - eta * p.grad) for name, p in checked]
         for p in params:  # θ_{t+1} = θ_t − η ∇θ_t
             p.data -= eta * p.grad
-        if t == 0:
-            for name, p, expected in by_hand:
-                r.agree(f"θ_1 = θ_0 − η ∇θ_0 ({name})", expected, p.data)
+        for name, p, expected in by_hand:
+            r.agree(f"θ_1 = θ_0 − η ∇θ_0 ({name})", expected, p.data)
         losses.append(loss.data)
     outputs = [model(x)[0].data for x in X]
     r.say(
