@@ -1,6 +1,5 @@
 """Stepping through backprop: the API, the terminal stepper, and the HTML player in a real browser."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,28 +85,6 @@ def test_terminal_stepper_model_mode_and_bad_expressions():
     assert f"∂L/∂W2[0,0] = {w.grad:+.6f}" in result.stdout
     refused = run_step("a.b", "a=1")
     assert refused.returncode == 2 and "attribute access" in refused.stderr
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api  # in the test extra: pip install -e ".[test]"
-
-    executable = shutil.which("chromium")
-    assert executable, "the browser test needs Debian's chromium: apt-get install chromium (.ci/run does)"
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.mark.slow
