@@ -20,7 +20,7 @@ from autograd import Value, as_value
 from nn.diagram import network_dot
 from nn.functional import activation as activation_named
 from nn.functional import output_function
-from nn.module import Module
+from nn.module import Module, SummaryRow
 
 Inputs = Sequence[Value | float]
 
@@ -69,6 +69,9 @@ class Neuron(Module):
 
     def own_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
+
+    def shape(self) -> tuple[int, int]:
+        return self.nin, 1
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation, "fused": self.fused}
@@ -133,6 +136,13 @@ class Layer(Module):
             "activation": self.activation,
             "fused": self.neurons[0].fused,
         }
+
+    def shape(self) -> tuple[int, int]:
+        return self.nin, self.nout
+
+    def summary(self) -> list[SummaryRow]:
+        """One row: the layer (its neurons are not worth a row each)."""
+        return [self.summary_row("")]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, {self.activation})"
@@ -232,6 +242,16 @@ class MLP(Module):
             "fused": self.fused,
         }
 
+    def shape(self) -> tuple[int, int]:
+        return self.nin, self.sizes[-1]
+
+    def summary(self) -> list[SummaryRow]:
+        """One row per layer; the last shows the output function O applied to its pre-activations."""
+        rows = super().summary()
+        if self.output != "linear":
+            rows[-1] = rows[-1]._replace(activation=f"linear, then {self.output}")
+        return rows
+
     def forward_trace(self, x: Inputs) -> Trace:
         """A forward pass that keeps every ``a_k`` and ``h_k`` (see :class:`Trace`)."""
         trace = Trace(a=[], h=[_inputs(x, self.nin, self._x_labels)])
@@ -261,6 +281,7 @@ def _inputs(xs: Inputs, n: int, labels: Sequence[str] | None = None) -> list[Val
         raise TypeError(f"inputs must be a sequence of {n} numbers or Values, got {type(xs).__name__}")
     if len(xs) != n:
         raise ValueError(f"expected {n} inputs, got {len(xs)}")
+    # isinstance, not type(x) is Value: subclasses (and autograd's constants) pass through as they are
     if labels is None:
-        return [x if type(x) is Value else as_value(x) for x in xs]
-    return [x if type(x) is Value else Value(x, label) for x, label in zip(xs, labels)]
+        return [x if isinstance(x, Value) else as_value(x) for x in xs]
+    return [x if isinstance(x, Value) else Value(x, label) for x, label in zip(xs, labels)]

@@ -2,6 +2,7 @@
 
 import json
 import random
+from html.parser import HTMLParser
 
 import pytest
 
@@ -162,3 +163,108 @@ def test_load_refuses_missing_parameters_and_other_files(tmp_path):
     path.write_text("not json")
     with pytest.raises(ValueError, match="not JSON"):
         model.load(path)
+
+
+class Tagged(Value):
+    """A user's subclass of Value, as a learner might write to carry a note."""
+
+    __slots__ = ("note",)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 2], output="softmax", seed=0), nn.Layer(2, 3), nn.Neuron(2)],
+    ids=["mlp", "mlp-softmax", "layer", "neuron"],
+)
+def test_value_subclasses_are_inputs_like_values(model):
+    x = [Tagged(0.5), Tagged(-1.0)]
+    out = model(x)
+    root = out if isinstance(out, Value) else out[0]
+    root.backward()
+    assert any(v.grad != 0.0 for v in x)  # the very objects passed in are the graph's leaves
+
+
+def test_mlp_labels_plain_number_inputs_but_keeps_given_values():
+    model = nn.MLP(2, [3, 1], seed=0)
+    trace = model.forward_trace([Tagged(0.5, label="mine"), 2.0])
+    assert trace.h[0][0].label == "mine" and type(trace.h[0][0]) is Tagged
+    assert trace.h[0][1].label == "x[1]" and trace.h[0][1].data == 2.0
+
+
+class TableReader(HTMLParser):
+    """Collects the text of every cell, and checks that every tag it opens is closed in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.rows, self.caption, self.in_caption = [], [], "", False
+
+    def handle_starttag(self, tag, attrs):
+        self.open.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self.rows[-1].append("")
+        self.in_caption = tag == "caption"
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, f"</{tag}> closes {self.open}"
+        self.in_caption = False
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.caption += data
+        elif self.open and self.open[-1] in ("td", "th"):
+            self.rows[-1][-1] += data
+
+
+def read_table(html: str) -> TableReader:
+    reader = TableReader()
+    reader.feed(html)
+    reader.close()
+    assert reader.open == []
+    return reader
+
+
+def test_notebook_summary_of_an_mlp():
+    model = nn.MLP(2, [16, 16, 3], activation="relu", output="softmax", seed=0)
+    table = read_table(model._repr_html_())
+    assert table.caption.startswith("MLP(nin=2, sizes=[16, 16, 3], activation='relu'")
+    header, *layers, total = table.rows
+    assert header == ["part", "type", "shape", "activation", "parameters"]
+    assert layers == [
+        ["layers.0", "Layer", "2 → 16", "relu", "48"],
+        ["layers.1", "Layer", "16 → 16", "relu", "272"],
+        ["layers.2", "Layer", "16 → 3", "linear, then softmax", "51"],
+    ]
+    assert total == ["total parameters", str(len(model.parameters()))] == ["total parameters", "371"]
+    assert "MLP(nin=2" in repr(model) and "Layer(2 -> 16, relu)" in repr(model)  # the text repr stays
+
+
+def test_notebook_summary_of_a_layer_a_neuron_and_a_big_model():
+    assert read_table(nn.Layer(3, 4, "sigmoid")._repr_html_()).rows[1] == ["", "Layer", "3 → 4", "sigmoid", "16"]
+    assert read_table(nn.Neuron(5, "relu")._repr_html_()).rows[1] == ["", "Neuron", "5 → 1", "relu", "6"]
+    big = nn.MLP(40, [30, 1], seed=0)
+    assert read_table(big._repr_html_()).rows[-1] == ["total parameters", "1,261"]
+
+
+def test_notebook_summary_escapes_names_and_counts_shared_parameters_once():
+    class Sneaky(nn.Module):
+        def __init__(self):
+            self.neuron = nn.Neuron(2, "relu")
+            self.scale = Value(1.0)
+
+        def own_parameters(self):
+            return [("scale", self.scale)]
+
+        def children(self):
+            return [("<script>alert('x')</script>", self.neuron), ("a & b", self.neuron)]
+
+        def config(self):
+            return {"note": "<b>bold</b>"}
+
+    html = Sneaky()._repr_html_()
+    assert "<script>" not in html and "<b>" not in html
+    table = read_table(html)
+    assert table.caption == "Sneaky(note='<b>bold</b>')"
+    assert [row[0] for row in table.rows[1:-1]] == ["(own)", "<script>alert('x')</script>", "a & b"]
+    assert table.rows[-1] == ["total parameters", "4"]  # the shared neuron's 3 once, plus the scale
