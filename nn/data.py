@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 Points = list[list[float]]
+T = TypeVar("T")
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, list[int]]:
@@ -67,7 +68,7 @@ def make_sine(n: int = 50, noise: float = 0.05, seed: int = 0) -> tuple[Points, 
     return X, [math.sin(x[0]) + rng.gauss(0.0, noise) for x in X]
 
 
-def _noisy_shuffle(X: Points, y: list, noise: float, rng: random.Random) -> tuple[Points, list]:
+def _noisy_shuffle(X: Points, y: list[T], noise: float, rng: random.Random) -> tuple[Points, list[T]]:
     X = [[v + rng.gauss(0.0, noise) for v in x] for x in X] if noise else X
     order = list(range(len(X)))
     rng.shuffle(order)
@@ -75,15 +76,18 @@ def _noisy_shuffle(X: Points, y: list, noise: float, rng: random.Random) -> tupl
 
 
 class Batch(NamedTuple):
-    """One minibatch: its epoch k (from 1), its index b in the epoch (from 1), inputs and targets."""
+    """One minibatch: its epoch k (from 1), its number b in the epoch (from 1), inputs and targets.
+
+    (The field is ``number``, not ``index``: a tuple already has an ``index`` method.)
+    """
 
     epoch: int
-    index: int
-    X: list
-    y: list
+    number: int
+    X: list[Any]
+    y: list[Any]
 
 
-def minibatches(X: Sequence, y: Sequence, batch_size: int, epochs: int = 1, seed: int = 0) -> Iterator[Batch]:
+def minibatches(X: Sequence[Any], y: Sequence[Any], batch_size: int, epochs: int = 1, seed: int = 0) -> Iterator[Batch]:
     """Yield shuffled minibatches for ``epochs`` passes over the data: the SGD loop of the notes.
 
     Every epoch is a new permutation from one seeded generator, so a run is reproducible.

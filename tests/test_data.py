@@ -34,7 +34,7 @@ def test_sine():
 def test_minibatches_cover_every_sample_once_per_epoch():
     X, y = list(range(10)), list(range(10))
     batches = list(nn.minibatches(X, y, batch_size=4, epochs=3, seed=0))
-    assert [(b.epoch, b.index, len(b.X)) for b in batches[:3]] == [(1, 1, 4), (1, 2, 4), (1, 3, 2)]
+    assert [(b.epoch, b.number, len(b.X)) for b in batches[:3]] == [(1, 1, 4), (1, 2, 4), (1, 3, 2)]
     for epoch in (1, 2, 3):
         seen = [v for b in batches if b.epoch == epoch for v in b.X]
         assert sorted(seen) == X
@@ -47,3 +47,10 @@ def test_minibatches_cover_every_sample_once_per_epoch():
 def test_minibatches_refuse_mismatched_data():
     with pytest.raises(ValueError, match="3 and 2"):
         list(nn.minibatches([1, 2, 3], [1, 2], batch_size=2))
+
+
+def test_a_batch_number_does_not_shadow_tuple_index():
+    batch = next(nn.minibatches([1, 2, 3], [4, 5, 6], batch_size=2))
+    assert batch.number == 1 and batch.epoch == 1
+    assert batch.index(1) == 0  # tuple.index still works: the epoch, 1, is at position 0
+    assert nn.Batch._fields == ("epoch", "number", "X", "y")
