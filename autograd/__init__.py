@@ -8,22 +8,28 @@
 
 from autograd.drawing import Drawing, draw
 from autograd.functions import dot, linear, sum
-from autograd.grad_mode import no_grad
+from autograd.grad_mode import detect_anomaly, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import Step, backward_steps, topological_order
+from autograd.numbers import format_number
 from autograd.ops import OPS
-from autograd.value import Value, as_value
+from autograd.value import Constant, Value, apply, as_value, constant
 
 __all__ = [
     "OPS",
+    "Constant",
     "Drawing",
-    "draw",
     "GradcheckError",
     "Step",
     "Value",
+    "apply",
     "as_value",
     "backward_steps",
+    "constant",
+    "detect_anomaly",
     "dot",
+    "draw",
+    "format_number",
     "gradcheck",
     "linear",
     "no_grad",

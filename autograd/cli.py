@@ -1,6 +1,8 @@
 """The ``chainrule`` command: draw an expression's graph for a slide.
 
 chainrule draw "tanh(a*b + c)" a=2 b=-3 c=10 -o graph.svg [--no-grad] [--rankdir TB]
+chainrule draw "-log(p)" p=0.8          # an expression may start with a minus
+chainrule draw -- "-log(p)" p=0.8       # so may anything after --
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ import sys
 
 from autograd.dot import GraphTooLargeError
 from autograd.drawing import draw
-from autograd.expression import ExpressionError, build, parse_bindings
+from autograd.expression import FUNCTIONS, ExpressionError, build, parse_bindings
+
+EXAMPLES = [
+    ('"(y - t)**2" y=0.3 t=1', "squared error"),
+    ('"0.5*(y - a)**2" y=1 a=0.3', "squared error with a half in front"),
+    ('"-(t*log(p) + (1-t)*log(1-p))" t=1 p=0.8', "binary cross-entropy"),
+    ('"-log(exp(a) / (exp(a) + exp(b)))" a=2 b=0.5', "softmax + cross-entropy of two logits"),
+    ('"tanh(a*b + c)" a=2 b=-3 c=10', "the README example"),
+]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,9 +30,13 @@ def parser() -> argparse.ArgumentParser:
         "draw",
         help="draw the graph of an expression, with gradients",
         description="Build the graph of EXPRESSION, run backward() and write the picture.",
-        epilog='example: chainrule draw "tanh(a*b + c)" a=2 b=-3 c=10 -o graph.svg',
+        epilog="examples:\n" + "\n".join(f"  chainrule draw {e:<52} # {why}" for e, why in EXAMPLES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    d.add_argument("expression", help="numbers, names, + - * / **, exp log tanh sigmoid relu abs")
+    d.add_argument(
+        "expression",
+        help=f"numbers, names, + - * / **, unary minus, and the functions {' '.join(FUNCTIONS)}",
+    )
     d.add_argument("bindings", nargs="*", metavar="name=number", help="a value for every name")
     d.add_argument("-o", "--output", default="graph.svg", help="where to write: .svg, .png or .dot")
     d.add_argument("--no-grad", action="store_true", help="draw values only, without backward()")
@@ -31,8 +45,31 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def expressions_as_operands(argv: list[str], top: argparse.ArgumentParser) -> list[str]:
+    """Keep an expression that starts with a minus (``"-log(p)"``) from being read as an option.
+
+    argparse takes any word that starts with ``-`` for an option; a leading space makes it an
+    operand, and the expression parser ignores the space.
+    """
+    options = {flag for action in _all_actions(top) for flag in action.option_strings}
+    return [
+        " " + word if word.startswith("-") and word != "--" and word.split("=")[0] not in options else word
+        for word in argv
+    ]
+
+
+def _all_actions(top: argparse.ArgumentParser) -> list[argparse.Action]:
+    actions = list(top._actions)
+    for action in top._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                actions += sub._actions
+    return actions
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(expressions_as_operands(sys.argv[1:] if argv is None else argv, top))
     try:
         root, _ = build(args.expression, parse_bindings(args.bindings))
         if not args.no_grad:

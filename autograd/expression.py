@@ -12,17 +12,17 @@ import math
 import re
 from collections.abc import Callable, Iterable
 
-from autograd.value import Value, as_float
+from autograd.grad_mode import detect_anomaly
+from autograd.ops import OPS
+from autograd.value import Value, apply, as_float, constant
 
-FUNCTIONS = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "abs": Value.__abs__,
+# Every one-argument op of the table is a function of the language: adding an op adds it here.
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    name: (lambda x, name=name: apply(name, (x,))) for name, op in OPS.items() if op.is_function
 }
-_BINARY = {
+MAX_LENGTH = 20_000  # characters: a few thousand terms, far more than a picture can show
+MAX_LABEL = 40  # inner nodes are labelled with their source text when it is this short
+_BINARY: dict[type, Callable[[Value, Value], Value]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
@@ -60,23 +60,28 @@ def build(expression: str, bindings: dict[str, float]) -> tuple[Value, dict[str,
     """Build the graph of ``expression``.
 
     Each bound name becomes one leaf ``Value`` labelled with the name (a name used twice is
-    one node with two edges); each inner node is labelled with its source text.
+    one node with two edges); numbers written in the expression are constants; each inner
+    node is labelled with its source text when that is short.
 
     Returns:
         The root and the leaves by name.
 
     Raises:
-        ExpressionError: on a syntax error, an unknown name, or anything not allowed.
+        ExpressionError: on a syntax error, an unknown name, a number or result that is not
+            finite, an expression too long or too deeply nested, or anything not allowed.
     """
+    source = expression.strip()
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(source)} characters long; the limit is {MAX_LENGTH}")
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(
-            _pointed(expression.strip(), error.offset or 1, 1, f"syntax error: {error.msg}")
-        ) from None
+        raise ExpressionError(_pointed(source, error.offset or 1, 1, f"syntax error: {error.msg}")) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply to read") from None
     leaves = {name: Value(as_float(v), label=name) for name, v in bindings.items()}
-    builder = _Builder(expression.strip(), leaves)
-    root = builder.visit(tree.body)
+    with detect_anomaly():  # an overflow to inf points at the part that overflowed
+        root = _Builder(source, leaves).build(tree.body)
     return root, leaves
 
 
@@ -90,50 +95,84 @@ class _Builder:
         return ExpressionError(_pointed(self.source, start + 1, width, why))
 
     def text(self, node: ast.AST) -> str:
-        return " ".join((ast.get_source_segment(self.source, node) or "").split())
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0)
+        if end - start > 4 * MAX_LABEL:  # long source text would make a useless label
+            return ""
+        text = " ".join((ast.get_source_segment(self.source, node) or "").split())
+        return text if len(text) <= MAX_LABEL else ""
 
-    def visit(self, node: ast.AST) -> Value:
-        out = self._visit(node)
-        if out.parents and not out.label:
-            out.label = self.text(node)
-        return out
+    def build(self, top: ast.AST) -> Value:
+        """Visit ``top`` with an explicit stack (operands before their op), so depth costs no recursion."""
+        done: dict[int, Value] = {}
+        stack: list[tuple[ast.AST, bool]] = [(top, False)]
+        while stack:
+            node, ready = stack.pop()
+            operands = self.operands(node)
+            if not ready:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(operands))
+                continue
+            out = self.apply(node, [done.pop(id(child)) for child in operands])
+            if out.parents and not out.label:
+                out.label = self.text(node)
+            done[id(node)] = out
+        return done[id(top)]
 
-    def _visit(self, node: ast.AST) -> Value:
+    def operands(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return [node.left, node.right]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            self.check_call(node)
+            return [node.args[0]]
+        return []
+
+    def apply(self, node: ast.AST, operands: list[Value]) -> Value:
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise self.refuse(node, f"only numbers are allowed, not {type(node.value).__name__}")
-            return Value(node.value, label=self.text(node))
+            return self.number(node)
         if isinstance(node, ast.Name):
             if node.id in self.leaves:
                 return self.leaves[node.id]
             hint = " (a function: call it, e.g. tanh(x))" if node.id in FUNCTIONS else f" (bind it: {node.id}=1.0)"
             raise self.refuse(node, f"unknown name {node.id!r}{hint}")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return self._arithmetic(node, _BINARY[type(node.op)], self.visit(node.left), self.visit(node.right))
+            return self.arithmetic(node, _BINARY[type(node.op)], *operands)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = self.visit(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.Call):
-            return self._call(node)
+            return self.arithmetic(node, (lambda x: -x) if isinstance(node.op, ast.USub) else (lambda x: x), *operands)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.arithmetic(node, FUNCTIONS[node.func.id], *operands)
         raise self.refuse(node, f"{_describe(node)} is not allowed")
 
-    def _call(self, node: ast.Call) -> Value:
+    def number(self, node: ast.Constant) -> Value:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise self.refuse(node, f"only numbers are allowed, not {type(node.value).__name__}")
+        try:
+            value = float(node.value)
+        except OverflowError:
+            raise self.refuse(node, "this number is too large for a float") from None
+        if not math.isfinite(value):
+            raise self.refuse(node, "this number is too large for a float (it would be inf)")
+        return constant(value, label=self.text(node))
+
+    def check_call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise self.refuse(node.func, f"only {', '.join(FUNCTIONS)} may be called")
         if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
             raise self.refuse(node, f"{node.func.id}() takes exactly one argument")
-        return self._arithmetic(node, FUNCTIONS[node.func.id], self.visit(node.args[0]))
 
-    def _arithmetic(self, node: ast.AST, op: Callable[..., Value], *operands: Value) -> Value:
-        """Apply ``op``; a numeric error (log of a negative, x / 0) points at ``node``."""
+    def arithmetic(self, node: ast.AST, op: Callable[..., Value], *operands: Value) -> Value:
+        """Apply ``op``; a numeric error (log of a negative, x / 0, an overflow) points at ``node``."""
         try:
             return op(*operands)
+        except FloatingPointError:
+            raise self.refuse(node, "this part overflows: its value is not a finite number") from None
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             raise self.refuse(node, str(error)) from None
 
 
 def _describe(node: ast.AST) -> str:
-    names = {
+    names: dict[type, str] = {
         ast.Attribute: "attribute access",
         ast.Subscript: "subscripting",
         ast.Lambda: "a lambda",

@@ -1,13 +1,20 @@
-"""Switching graph recording off, for evaluation: ``with no_grad(): ...``."""
+"""Modes the node factory reads on every op: recording the graph, and checking for anomalies."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Read by the node factory on every op; a module global keeps that read cheap.
-# Like the rest of the engine it is not thread-safe: use one graph per thread.
+# Module globals keep the per-op read cheap: the factory tests `plain` alone on its fast path.
+# Like the rest of the engine they are not thread-safe: use one graph per thread.
 enabled = True
+anomaly = False
+plain = True
+
+
+def _update() -> None:
+    global plain
+    plain = enabled and not anomaly
 
 
 @contextmanager
@@ -27,7 +34,34 @@ def no_grad() -> Iterator[None]:
     """
     global enabled
     previous, enabled = enabled, False
+    _update()
     try:
         yield
     finally:
         enabled = previous
+        _update()
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Inside this block the first non-finite number raises ``FloatingPointError``.
+
+    Outside it the engine follows IEEE as PyTorch does (``exp(1000)`` is ``inf``). Inside it,
+    an op whose value is ``inf`` or ``nan`` raises, naming the op and its inputs, and so does
+    a backward step whose contribution is not finite, naming the node and the parent.
+
+    Example:
+        >>> from autograd import Value, detect_anomaly
+        >>> with detect_anomaly():
+        ...     Value(1000.0).exp()
+        Traceback (most recent call last):
+        FloatingPointError: detect_anomaly: exp(1000.0) gave inf, the first non-finite value
+    """
+    global anomaly
+    previous, anomaly = anomaly, True
+    _update()
+    try:
+        yield
+    finally:
+        anomaly = previous
+        _update()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.grad_mode import no_grad
+from autograd.graph import topological_order
 from autograd.value import Value
 
 
@@ -29,43 +30,59 @@ def gradcheck(
         eps: the finite-difference step.
         atol, rtol: an input passes when ``|analytic - numeric| <= atol + rtol * |numeric|``.
 
+    Every gradient in the graph (the other leaves' included) is as it was afterwards.
+
     Returns:
         The largest absolute difference found.
 
     Raises:
         GradcheckError: naming the first input that disagrees and both numbers.
+        ValueError, ZeroDivisionError: when a probe ``x ± eps`` leaves ``f``'s domain; the
+            message says which input gradcheck was probing, and where.
     """
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
     out = f(*inputs)
-    out.zero_grad()
-    for x in inputs:
-        x.grad = 0.0  # an input f does not use is in no graph; its gradient is 0
-    out.backward()
+    nodes = {id(n): n for n in [*topological_order(out), *inputs]}.values()
+    saved = [(n, n.grad) for n in nodes]
+    try:
+        for n in nodes:
+            n.grad = 0.0  # an input f does not use is in no graph; its gradient is 0
+        out.backward()
+        analytic = [x.grad for x in inputs]
+    finally:
+        for n, grad in saved:
+            n.grad = grad
     worst = 0.0
-    for i, x in enumerate(inputs):
-        numeric = _central_difference(f, inputs, x, eps)
-        error = abs(x.grad - numeric)
+    for i, (x, grad) in enumerate(zip(inputs, analytic)):
+        name = repr(x.label) if x.label else f"inputs[{i}]"
+        numeric = _central_difference(f, inputs, x, eps, name)
+        error = abs(grad - numeric)
         if not error <= atol + rtol * abs(numeric):  # `not <=` also catches NaN
-            name = repr(x.label) if x.label else f"inputs[{i}]"
             raise GradcheckError(
-                f"gradient of input {name} disagrees: backward() gives {x.grad!r}, "
+                f"gradient of input {name} disagrees: backward() gives {grad!r}, "
                 f"central differences give {numeric!r} (difference {error:.3g})"
             )
         worst = max(worst, error)
     return worst
 
 
-def _central_difference(f: Callable[..., Value], inputs: list[Value], x: Value, eps: float) -> float:
+def _central_difference(f: Callable[..., Value], inputs: list[Value], x: Value, eps: float, name: str) -> float:
     saved = x.data
     try:
         with no_grad():
-            x.data = saved + eps
-            up = f(*inputs).data
-            x.data = saved - eps
-            down = f(*inputs).data
+            values = []
+            for probe in (saved + eps, saved - eps):
+                x.data = probe
+                try:
+                    values.append(f(*inputs).data)
+                except (ValueError, ZeroDivisionError) as error:
+                    raise type(error)(
+                        f"gradcheck was probing input {name} at {saved!r} ± {eps!r} (here {probe!r}), "
+                        f"which left f's domain: {error}; choose a smaller eps or a point further from the edge"
+                    ) from error
     finally:
         x.data = saved
-    return (up - down) / (2 * eps)
+    return (values[0] - values[1]) / (2 * eps)

@@ -1,32 +1,53 @@
-"""Walking a graph: topological order, the backward pass, stepping through it."""
+"""Walking a graph: topological order, the backward pass, stepping through it.
+
+The walker needs only what the :class:`Node` protocol names, not the ``Value`` class.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple
+import math
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, Protocol
 
-if TYPE_CHECKING:
-    from autograd.value import Value
-
-_creation_number = attrgetter("_created")
+from autograd import grad_mode, ops
 
 
-def topological_order(root: Value) -> list[Value]:
+class Node(Protocol):
+    """What the graph walker reads and writes on a node."""
+
+    data: float
+    grad: float
+    op: str
+    parents: Sequence[Node]
+    local_grads: Sequence[float]
+
+    @property
+    def requires_grad(self) -> bool: ...
+
+
+def topological_order(root: Node) -> list[Node]:
     """Every node ``root`` depends on (itself included), each once, parents before children.
 
-    Iterative, so depth is limited only by memory. The order is deterministic: nodes are
-    sorted by when they were made, and a node is always made after its parents.
+    An iterative depth-first post-order from the root, so depth is limited only by memory,
+    and the order depends on nothing but the graph: the same graph always gives the same
+    order, even after pickling it and extending it in another process.
     """
+    order: list[Node] = []
     seen = {root}
-    frontier = [root]
-    while frontier:
-        node = frontier.pop()
-        for parent in node.parents:
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
             if parent not in seen:
                 seen.add(parent)
-                frontier.append(parent)
-    return sorted(seen, key=_creation_number)
+                if parent.parents:
+                    stack.append((parent, iter(parent.parents)))
+                    break
+                order.append(parent)  # a leaf is finished as soon as it is found
+        else:
+            stack.pop()
+            order.append(node)
+    return order
 
 
 class Step(NamedTuple):
@@ -36,61 +57,80 @@ class Step(NamedTuple):
         node: the node whose gradient flows back.
         upstream: ∂root/∂node, final by the time the node is visited.
         parent: the parent receiving a contribution.
-        index: the parent's position in ``node.parents`` (``a * a`` has two edges, 0 and 1).
+        edge: the parent's position in ``node.parents`` (``a * a`` has two edges, 0 and 1).
         local: ∂node/∂parent, recorded in the forward pass.
         contribution: ``local * upstream``.
         before: ``parent.grad`` before the ``+=``.
         after: ``parent.grad`` after it.
     """
 
-    node: Value
+    node: Node
     upstream: float
-    parent: Value
-    index: int
+    parent: Node
+    edge: int
     local: float
     contribution: float
     before: float
     after: float
 
 
-def _chain_rule(root: Value, record: bool) -> Iterator[Step]:
+def _contribution(node: Node, local: float, upstream: float) -> float:
+    """``local * upstream``, except that a piecewise op's zero derivative blocks anything (0, not NaN)."""
+    if local == 0.0 and not math.isfinite(upstream) and ops.OPS[node.op].piecewise:
+        return 0.0
+    return local * upstream
+
+
+def _chain_rule(root: Node, record: bool) -> Iterator[Step]:
     """The backward pass; yields a :class:`Step` per edge when ``record`` is true.
 
     ``backward`` runs this without recording and ``backward_steps`` with it, so the two
-    cannot disagree.
+    cannot disagree. Edges into constants carry nothing and are not yielded.
     """
     order = topological_order(root)
     for node in order:
         if node.parents:  # leaves accumulate across passes; the rest start afresh
             node.grad = 0.0
     root.grad += 1.0
+    checking = grad_mode.anomaly
     for node in reversed(order):
         upstream = node.grad
-        index = 0
-        for parent, local in zip(node.parents, node.local_grads):
+        if not record and upstream - upstream == 0.0 and not checking:  # the fast path: a finite upstream
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * upstream
+            continue
+        for edge, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if not parent.requires_grad:
+                continue
+            contribution = _contribution(node, local, upstream)
+            if checking and not math.isfinite(contribution):
+                raise FloatingPointError(
+                    f"detect_anomaly: backward through {ops.display(node)} gave {contribution!r} for its parent "
+                    f"{edge} (local derivative {local!r} × upstream {upstream!r})"
+                )
             before = parent.grad
-            parent.grad = before + local * upstream
+            parent.grad = before + contribution
             if record:
-                yield Step(node, upstream, parent, index, local, local * upstream, before, parent.grad)
-                index += 1
+                yield Step(node, upstream, parent, edge, local, contribution, before, parent.grad)
 
 
-def backward(root: Value) -> None:
+def backward(root: Node) -> None:
     """Back-propagate from ``root``; see :meth:`Value.backward`."""
     for _ in _chain_rule(root, record=False):
         pass  # never reached: without recording the pass yields nothing
 
 
-def backward_steps(root: Value) -> Iterator[Step]:
+def backward_steps(root: Node) -> Iterator[Step]:
     """Back-propagate from ``root`` one chain-rule step at a time.
 
-    Yields a :class:`Step` per edge, in exactly the order :func:`backward` applies them;
-    exhausting the iterator leaves the same gradients as ``root.backward()``.
+    Yields a :class:`Step` per edge (edges into constants carry nothing and are skipped),
+    in exactly the order :func:`backward` applies them; exhausting the iterator leaves the
+    same gradients as ``root.backward()``.
     """
     return _chain_rule(root, record=True)
 
 
-def zero_grad(root: Value) -> None:
+def zero_grad(root: Node) -> None:
     """Set the gradient of ``root`` and of every node it depends on to 0."""
     for node in topological_order(root):
         node.grad = 0.0

@@ -1,133 +1,204 @@
-"""The op table: every primitive's forward value and local derivatives, in one place.
+"""The op table: every primitive's value and local derivatives, in one place.
 
-A rule takes the parents' data (plain floats, then any number parameters) and returns
-``(data, local_grads)``: the node's value and ∂node/∂parent for each parent, in order.
-Rules never touch gradients; the engine alone applies ``parent.grad += local * node.grad``.
+Each entry of :data:`OPS` says everything about one primitive:
 
-Everything else (``-``, ``/``, reflected operators, softmax, losses) is built from these.
-The tests iterate over :data:`OPS`, so a primitive registered here is gradient-checked
-the moment it exists.
+- ``rule(*xs, *params) -> (data, local_grads)``: the fast float form the eager engine runs.
+  It returns the node's value and ∂node/∂parent for each parent, in order. Rules never
+  touch gradients; the engine alone applies ``parent.grad += local * node.grad``.
+- ``forward(m, *xs, *params)`` and ``grads(m, out, *xs, *params)``: the same maths written
+  once against a namespace ``m`` of elementary functions, so it runs on numpy arrays
+  (:data:`NUMPY`, for ``autograd.compile``) and on ``Value`` graphs (:data:`VALUES`, for
+  gradients of gradients). A test generated from the table checks the three agree.
+- what the tests need to exercise it (arities, domain, kinks) and how it is shown.
+
+Everything else (``-``, ``/``, reflected operators, softmax, losses) is built from these,
+and everything that lists ops (the expression language, the CLI's help, the README, the
+tests, drawing, stepping, compiling) reads this table.
+
+The numeric contract every rule keeps (the README states it for users):
+
+- NaN in, NaN out: no op turns a NaN into a number (``relu(nan)`` is nan).
+- Overflow follows IEEE, as PyTorch: ``exp(1000)`` is ``inf``; a finite value whose local
+  derivative overflows keeps its value and gets an infinite derivative.
+  ``autograd.detect_anomaly()`` raises at the first non-finite value instead.
+- Domain errors raise and name the op: ``log`` of x <= 0 (``ValueError``), ``0 ** -n``
+  (``ZeroDivisionError``), a negative base to a non-integer power (``ValueError``).
+- Kinks take PyTorch's one-sided choice (relu'(0) = abs'(0) = 0), and piecewise ops block
+  the upstream where their derivative is 0: an infinite upstream gives 0 there, never NaN.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Rule = Callable[..., "tuple[float, tuple[float, ...]]"]
+Generic = Callable[..., Any]
+
+INF = math.inf
+NAN = math.nan
 
 
 @dataclass(frozen=True)
 class Op:
-    """A primitive: its rule plus what the tests need to exercise it.
+    """A primitive: its three forms plus what the tests and displays need.
 
     Attributes:
         name: the op's name, stored on every node it makes (``node.op``).
-        rule: ``rule(*parent_data, *params) -> (data, local_grads)``.
+        rule: ``rule(*parent_data, *params) -> (data, local_grads)`` on floats.
+        forward: ``forward(m, *xs, *params)``, the value on any namespace ``m``.
+        grads: ``grads(m, out, *xs, *params)``, the local derivatives on any namespace ``m``.
         arities: parent counts to test (one entry for fixed-arity ops).
         domain: the interval the rule is smooth on, where inputs are sampled.
         params: intervals of the number parameters (the exponent of ``x ** n``).
         kinks: points where the derivative jumps; finite differences must keep away.
+        piecewise: a zero local derivative blocks any upstream (as PyTorch's masks do).
+        show: how a node is named in pictures, formatted with its params (``"**{0:g}"``).
+        formula: one line of maths for docs and help.
     """
 
     name: str
     rule: Rule
+    forward: Generic
+    grads: Generic
     arities: tuple[int, ...] = (1,)
     domain: tuple[float, float] = (-3.0, 3.0)
     params: tuple[tuple[float, float], ...] = ()
     kinks: tuple[float, ...] = ()
+    piecewise: bool = False
+    show: str = ""
+    formula: str = ""
+
+    @property
+    def is_function(self) -> bool:
+        """A one-argument op without parameters, callable by name: ``tanh(x)``."""
+        return self.name.isidentifier() and self.arities == (1,) and not self.params
+
+    def display(self, params: Sequence[float] = ()) -> str:
+        """The name a person sees: ``tanh``, ``**2``, ``**0.3333333333333333``."""
+        return (self.show or self.name).format(*params)
 
 
 OPS: dict[str, Op] = {}
 
 
-def primitive(name: str, **spec) -> Callable[[Rule], Rule]:
-    """Register ``rule`` in :data:`OPS` under ``name``."""
+def primitive(name: str, forward: Generic, grads: Generic, **spec: Any) -> Callable[[Rule], Rule]:
+    """Register ``rule`` in :data:`OPS` under ``name``, with its generic forms."""
 
     def register(rule: Rule) -> Rule:
-        OPS[name] = Op(name, rule, **spec)
+        OPS[name] = Op(name, rule, forward, grads, formula=(rule.__doc__ or "").strip(), **spec)
         return rule
 
     return register
+
+
+def display(node: Any) -> str:
+    """The display name of the op that made ``node`` (``""`` for a leaf)."""
+    return OPS[node.op].display(node.params) if node.op else ""
+
+
+def _pow(x: float, n: float) -> float:
+    """``x ** n`` that overflows to ±inf (IEEE) instead of raising."""
+    try:
+        return x**n
+    except OverflowError:
+        odd = float(n).is_integer() and n % 2 == 1
+        return -INF if x < 0 and odd else INF
 
 
 # Shared so that the many `+` nodes of a big graph do not each own a copy.
 _ONES = (1.0, 1.0)
 
 
-@primitive("+", arities=(2,))
-def add(x: float, y: float):
+@primitive("+", lambda m, x, y: x + y, lambda m, out, x, y: (1.0, 1.0), arities=(2,))
+def add(x: float, y: float) -> tuple[float, tuple[float, ...]]:
     """d(x + y)/dx = 1, d(x + y)/dy = 1"""
     return x + y, _ONES
 
 
-@primitive("*", arities=(2,))
-def mul(x: float, y: float):
+@primitive("*", lambda m, x, y: x * y, lambda m, out, x, y: (y, x), arities=(2,))
+def mul(x: float, y: float) -> tuple[float, tuple[float, ...]]:
     """d(x * y)/dx = y, d(x * y)/dy = x"""
     return x * y, (y, x)
 
 
-@primitive("**n", domain=(0.2, 3.0), params=((-3.0, 3.0),))
-def power(x: float, n: float):
+@primitive(
+    "**n",
+    lambda m, x, n: x**n,
+    lambda m, out, x, n: (n * x ** (n - 1) if n else 0.0,),
+    domain=(0.2, 3.0),
+    params=((-3.0, 3.0),),
+    show="**{0:g}",
+)
+def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
     """d(x ** n)/dx = n * x ** (n - 1), for a number exponent n"""
-    if x == 0.0 and n < 0:
-        raise ZeroDivisionError(f"0 ** {n:g} is undefined: it divides by zero")
-    if x < 0.0 and not float(n).is_integer():
-        raise ValueError(f"{x!r} ** {n:g}: a negative base to a non-integer power is not real")
     if n == 0:
         return 1.0, (0.0,)
-    if x == 0.0 and n < 1:
-        # The one-sided limit, as PyTorch gives for sqrt(0).
-        return 0.0, (math.inf,)
-    try:
-        return x**n, (n * x ** (n - 1),)
-    except OverflowError:
-        raise OverflowError(f"{x!r} ** {n:g} is too large for a float") from None
+    if x == 0.0:
+        if n < 0:
+            raise ZeroDivisionError(f"0 ** {n!r} is undefined: it divides by zero")
+        # The one-sided limits, as PyTorch gives: sqrt'(0) = inf.
+        return 0.0, (INF if n < 1 else 1.0 if n == 1 else 0.0,)
+    if x < 0.0 and not float(n).is_integer():
+        raise ValueError(f"{x!r} ** {n!r}: a negative base to a non-integer power is not real")
+    return _pow(x, n), (n * _pow(x, n - 1),)
 
 
-@primitive("**", arities=(2,), domain=(0.2, 3.0))
-def power_value(x: float, y: float):
-    """d(x ** y)/dx = y * x ** (y - 1), d(x ** y)/dy = x ** y * log(x), for x > 0"""
-    if x <= 0.0:
-        raise ValueError(
-            f"{x!r} ** (a Value): the base must be positive when the exponent is a Value,"
-            " because d/dy x**y = x**y * log(x)"
-        )
-    try:
-        out = x**y
-        return out, (y * x ** (y - 1), out * math.log(x))
-    except OverflowError:
-        raise OverflowError(f"{x!r} ** {y!r} is too large for a float") from None
+@primitive(
+    "**",
+    lambda m, x, y: x**y,
+    lambda m, out, x, y: (y * x ** (y - 1), m.times_log(out, x)),
+    arities=(2,),
+    domain=(0.2, 3.0),
+)
+def power_value(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+    """d(x ** y)/dx = y * x ** (y - 1), d(x ** y)/dy = x ** y * log(x), for x > 0 (0 ** y: ∂/∂y = 0)"""
+    if x > 0.0:
+        out = _pow(x, y)
+        return out, (y * _pow(x, y - 1), out * math.log(x))
+    if x == 0.0:
+        if y > 0.0:  # 0 ** y = 0; PyTorch's one-sided derivatives, and ∂/∂y = 0
+            return 0.0, (0.0 if y > 1 else 1.0 if y == 1 else INF, 0.0)
+        if y == 0.0:
+            return 1.0, (0.0, 0.0)
+        raise ZeroDivisionError(f"0 ** {y!r} is undefined: it divides by zero")
+    if x != x or y != y:
+        return NAN, (NAN, NAN)
+    raise ValueError(
+        f"{x!r} ** (a Value): the base must be positive when the exponent is a Value,"
+        " because d/dy x**y = x**y * log(x); for a fixed exponent use a number or a constant"
+    )
 
 
-@primitive("exp")
-def exp(x: float):
+@primitive("exp", lambda m, x: m.exp(x), lambda m, out, x: (out,))
+def exp(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx exp(x) = exp(x)"""
     try:
         e = math.exp(x)
     except OverflowError:
-        raise OverflowError(f"exp({x!r}) is too large for a float (limit is about exp(709.78))") from None
+        e = INF
     return e, (e,)
 
 
-@primitive("log", domain=(0.05, 5.0))
-def log(x: float):
+@primitive("log", lambda m, x: m.log(x), lambda m, out, x: (x**-1,), domain=(0.05, 5.0))
+def log(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx log(x) = 1 / x, for x > 0"""
     if x <= 0.0:
         raise ValueError(f"log({x!r}) is undefined: log needs a positive number")
     return math.log(x), (1.0 / x,)
 
 
-@primitive("tanh")
-def tanh(x: float):
+@primitive("tanh", lambda m, x: m.tanh(x), lambda m, out, x: (1.0 - out * out,))
+def tanh(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx tanh(x) = 1 - tanh(x)^2"""
     t = math.tanh(x)
     return t, (1.0 - t * t,)
 
 
-@primitive("sigmoid")
-def sigmoid(x: float):
+@primitive("sigmoid", lambda m, x: m.sigmoid(x), lambda m, out, x: (out * (1.0 - out),))
+def sigmoid(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx σ(x) = σ(x) (1 - σ(x)), with σ(x) = 1 / (1 + e^-x)"""
     # Two forms so that exp only ever sees a non-positive number: no overflow.
     if x >= 0.0:
@@ -138,41 +209,180 @@ def sigmoid(x: float):
     return s, (s * (1.0 - s),)
 
 
-@primitive("relu", kinks=(0.0,))
-def relu(x: float):
+@primitive("relu", lambda m, x: m.relu(x), lambda m, out, x: (m.step(x),), kinks=(0.0,), piecewise=True)
+def relu(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx relu(x) = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)"""
     if x > 0.0:
         return x, (1.0,)
-    return 0.0, (0.0,)
+    if x <= 0.0:
+        return 0.0, (0.0,)
+    return NAN, (NAN,)
 
 
-@primitive("abs", kinks=(0.0,))
-def absolute(x: float):
+@primitive("abs", lambda m, x: m.abs(x), lambda m, out, x: (m.sign(x),), kinks=(0.0,), piecewise=True)
+def absolute(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx |x| = sign(x) (0 at x = 0, as PyTorch)"""
     if x > 0.0:
         return x, (1.0,)
     if x < 0.0:
         return -x, (-1.0,)
-    return 0.0, (0.0,)
+    if x == 0.0:
+        return 0.0, (0.0,)
+    return NAN, (NAN,)
 
 
-@primitive("sum", arities=(1, 2, 5))
-def total(*xs: float):
+@primitive("sin", lambda m, x: m.sin(x), lambda m, out, x: (m.cos(x),))
+def sin(x: float) -> tuple[float, tuple[float, ...]]:
+    """d/dx sin(x) = cos(x)"""
+    if not math.isfinite(x):
+        return NAN, (NAN,)
+    return math.sin(x), (math.cos(x),)
+
+
+@primitive("cos", lambda m, x: m.cos(x), lambda m, out, x: (-m.sin(x),))
+def cos(x: float) -> tuple[float, tuple[float, ...]]:
+    """d/dx cos(x) = -sin(x)"""
+    if not math.isfinite(x):
+        return NAN, (NAN,)
+    return math.cos(x), (-math.sin(x),)
+
+
+@primitive("sum", lambda m, *xs: m.sum(xs), lambda m, out, *xs: (1.0,) * len(xs), arities=(1, 2, 5))
+def total(*xs: float) -> tuple[float, tuple[float, ...]]:
     """d(Σ x_i)/dx_j = 1"""
-    return math.fsum(xs), (1.0,) * len(xs)
+    try:
+        s = math.fsum(xs)  # exact: the order of the terms does not matter
+    except (OverflowError, ValueError):  # fsum refuses what IEEE addition gives as ±inf or nan
+        s = sum(xs)
+    return s, (1.0,) * len(xs)
 
 
-@primitive("dot", arities=(2, 4, 10))
-def dot(*wx: float):
+def _halves(wx: Sequence[Any]) -> tuple[Any, Any]:
+    n = len(wx) // 2
+    return tuple(wx[:n]), tuple(wx[n : 2 * n])
+
+
+@primitive(
+    "dot",
+    lambda m, *wx: m.dot(*_halves(wx)),
+    lambda m, out, *wx: _halves(wx)[1] + _halves(wx)[0],
+    arities=(2, 4, 10),
+)
+def dot(*wx: float) -> tuple[float, tuple[float, ...]]:
     """Σ w_i x_i over parents (w_1..w_n, x_1..x_n): d/dw_i = x_i, d/dx_i = w_i"""
     n = len(wx) // 2
     ws, xs = wx[:n], wx[n:]
     return sum(map(float.__mul__, ws, xs)), xs + ws
 
 
-@primitive("linear", arities=(3, 5, 11))
-def linear(*wxb: float):
+@primitive(
+    "linear",
+    lambda m, *wxb: m.linear(*_halves(wxb[:-1]), wxb[-1]),
+    lambda m, out, *wxb: _halves(wxb[:-1])[1] + _halves(wxb[:-1])[0] + (1.0,),
+    arities=(3, 5, 11),
+)
+def linear(*wxb: float) -> tuple[float, tuple[float, ...]]:
     """b + Σ w_i x_i over parents (w_1..w_n, x_1..x_n, b): d/dw_i = x_i, d/dx_i = w_i, d/db = 1"""
     n = len(wxb) // 2
     ws, xs = wxb[:n], wxb[n:-1]
     return wxb[-1] + sum(map(float.__mul__, ws, xs)), xs + ws + (1.0,)
+
+
+# --- the namespaces the generic forms run on ---
+
+
+class Namespace:
+    """Elementary functions for the generic forms: one object per kind of number."""
+
+    def __init__(self, **functions: Callable[..., Any]) -> None:
+        self.__dict__.update(functions)
+
+    def __getattr__(self, name: str) -> Any:  # only reached for a missing name
+        raise AttributeError(f"this namespace has no {name!r}: add it for every kind of number")
+
+
+def numpy_namespace() -> Namespace:
+    """The namespace for numpy arrays (numpy is imported here, not with ``autograd``)."""
+    import numpy as np
+
+    def sigmoid(x: Any) -> Any:
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def step(x: Any) -> Any:
+        return np.where(x > 0, 1.0, np.where(x <= 0, 0.0, np.nan))
+
+    def sign(x: Any) -> Any:
+        return np.where(x == x, np.sign(x), np.nan)
+
+    def times_log(out: Any, x: Any) -> Any:
+        positive = x > 0
+        return np.where(positive, out * np.log(np.where(positive, x, 1.0)), np.where(x == 0, 0.0, np.nan))
+
+    def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Any:
+        return np.sum([w * x for w, x in zip(ws, xs)], axis=0)
+
+    def linear(ws: Sequence[Any], xs: Sequence[Any], b: Any) -> Any:
+        return b + dot(ws, xs)
+
+    return Namespace(
+        exp=np.exp,
+        log=np.log,
+        tanh=np.tanh,
+        sin=np.sin,
+        cos=np.cos,
+        abs=np.abs,
+        relu=lambda x: np.where(x > 0, x, np.where(x <= 0, 0.0, np.nan)),
+        sigmoid=sigmoid,
+        step=step,
+        sign=sign,
+        times_log=times_log,
+        sum=lambda xs: np.sum(xs, axis=0),
+        dot=dot,
+        linear=linear,
+    )
+
+
+def values_namespace() -> Namespace:
+    """The namespace for ``Value`` graphs: derivatives that can be differentiated again."""
+    from autograd import functions
+    from autograd.value import Value, constant
+
+    def step(x: Value) -> Value:
+        return constant(relu(x.data)[1][0])
+
+    def sign(x: Value) -> Value:
+        return constant(absolute(x.data)[1][0])
+
+    def times_log(out: Value, x: Value) -> Value:
+        return out * x.log() if x.data > 0 else constant(power_value(x.data, 1.0)[1][1])
+
+    return Namespace(
+        exp=Value.exp,
+        log=Value.log,
+        tanh=Value.tanh,
+        sin=Value.sin,
+        cos=Value.cos,
+        abs=Value.__abs__,
+        relu=Value.relu,
+        sigmoid=Value.sigmoid,
+        step=step,
+        sign=sign,
+        times_log=times_log,
+        sum=functions.sum,
+        dot=functions.dot,
+        linear=functions.linear,
+    )
+
+
+_namespaces: dict[str, Namespace] = {}
+_MAKERS = {"NUMPY": numpy_namespace, "VALUES": values_namespace}
+
+
+def __getattr__(name: str) -> Namespace:
+    """``ops.NUMPY`` and ``ops.VALUES``, made on first use so that importing stays light."""
+    if name in _MAKERS:
+        if name not in _namespaces:
+            _namespaces[name] = _MAKERS[name]()
+        return _namespaces[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

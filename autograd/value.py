@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
+import math
 import numbers
+from collections.abc import Sequence
 
 from autograd import grad_mode, graph, ops
-
-# A node's creation number. A node is always made after its parents, so sorting by this
-# number is a topological order; it is also what makes that order deterministic.
-_creation = itertools.count()
 
 
 def as_float(x: object) -> float:
@@ -17,15 +14,18 @@ def as_float(x: object) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
-        return float(x)
-    raise TypeError(f"expected a real number or a Value, got {type(x).__name__}: {x!r}")
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{type(x).__name__} {x!r:.40} is too large for a float") from None
+    raise TypeError(f"expected a real number or a Value, got {type(x).__name__}: {x!r:.80}")
 
 
 def as_value(x: object) -> Value:
-    """The one coercion point: a ``Value`` passes through, a real number becomes a leaf."""
+    """The one coercion point: a ``Value`` passes through, a real number becomes a :class:`Constant`."""
     if isinstance(x, Value):
         return x
-    return Value(as_float(x))
+    return Constant(as_float(x))
 
 
 class Value:
@@ -35,9 +35,11 @@ class Value:
         data: the forward value, a float.
         grad: ∂root/∂self after ``root.backward()``; starts at ``0.0``.
         label: a name for display (may be empty).
-        op: the name of the op that made this node (``""`` for a leaf).
+        op: the name of the op that made this node in :data:`autograd.ops.OPS` (``""`` for a leaf).
+        params: the op's number parameters, as data (the exponent of ``x ** 2`` is ``(2.0,)``).
         parents: the nodes this one was computed from, duplicates kept (``a * a`` has ``(a, a)``).
         local_grads: ∂self/∂parent for each parent, computed in the forward pass.
+        requires_grad: ``False`` for a :class:`Constant`, whose gradient stays 0.
 
     Example:
         >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -47,7 +49,9 @@ class Value:
         (-1.252358, 0.834905)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "_created")
+    __slots__ = ("data", "grad", "label", "op", "params", "parents", "local_grads")
+
+    requires_grad = True
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
@@ -56,15 +60,15 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
+        self.params: tuple[float, ...] = ()
         self.parents: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()
-        self._created = next(_creation)
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
-        return f"Value({name}data={self.data!r}, grad={self.grad!r})"
+        return f"{type(self).__name__}({name}data={self.data!r}, grad={self.grad!r})"
 
-    # --- primitives: the rule comes from the op table, this only wires the node ---
+    # --- primitives: the rule comes from the op table, these only wire the node ---
 
     def __add__(self, other: Value | float) -> Value:
         other = as_value(other)
@@ -75,10 +79,11 @@ class Value:
         return make_node("*", (self, other), *ops.mul(self.data, other.data))
 
     def __pow__(self, exponent: Value | float) -> Value:
-        if type(exponent) is Value:
+        """``x ** n`` for a number or constant n (op ``**n``), ``x ** y`` for a Value y (op ``**``)."""
+        if isinstance(exponent, Value) and exponent.requires_grad:
             return make_node("**", (self, exponent), *ops.power_value(self.data, exponent.data))
-        n = as_float(exponent)
-        return make_node(f"**{n:g}", (self,), *ops.power(self.data, n))
+        n = exponent.data if isinstance(exponent, Value) else as_float(exponent)
+        return make_node("**n", (self,), *ops.power(self.data, n), (n,))
 
     def exp(self) -> Value:
         """e^x; d/dx e^x = e^x."""
@@ -100,6 +105,14 @@ class Value:
         """max(0, x); its derivative is 1 for x > 0 and 0 for x <= 0 (0 at x = 0, as PyTorch)."""
         return make_node("relu", (self,), *ops.relu(self.data))
 
+    def sin(self) -> Value:
+        """sin(x); d/dx sin x = cos x."""
+        return make_node("sin", (self,), *ops.sin(self.data))
+
+    def cos(self) -> Value:
+        """cos(x); d/dx cos x = -sin x."""
+        return make_node("cos", (self,), *ops.cos(self.data))
+
     def __abs__(self) -> Value:
         """|x|; its derivative is sign(x), 0 at x = 0 (as PyTorch)."""
         return make_node("abs", (self,), *ops.absolute(self.data))
@@ -108,6 +121,9 @@ class Value:
 
     def __neg__(self) -> Value:
         return self * -1.0
+
+    def __pos__(self) -> Value:
+        return self
 
     def __sub__(self, other: Value | float) -> Value:
         return self + (-as_value(other))
@@ -148,22 +164,89 @@ class Value:
         graph.zero_grad(self)
 
 
+class Constant(Value):
+    """A number in a graph that carries no gradient: the ``-1`` of ``a - b``, a mean's ``1/N``.
+
+    Numbers mixed into a graph become constants; ``constant(x)`` makes one by hand. Its
+    ``grad`` is always 0, stepping never visits it, and pictures show it as a plain number.
+    """
+
+    __slots__ = ()
+
+    requires_grad = False
+
+    @property  # type: ignore[override]
+    def grad(self) -> float:
+        return 0.0
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        pass  # a constant receives no gradient
+
+
+def constant(x: float, label: str = "") -> Constant:
+    """A :class:`Constant` holding ``x``."""
+    return Constant(x, label)
+
+
 _new = object.__new__
 
 
-def make_node(op: str, parents: tuple[Value, ...], data: float, local_grads: tuple[float, ...]) -> Value:
-    """Make the result of an op; under ``no_grad()`` it becomes a leaf."""
+def make_node(
+    op: str,
+    parents: tuple[Value, ...],
+    data: float,
+    local_grads: tuple[float, ...],
+    params: tuple[float, ...] = (),
+) -> Value:
+    """The result of an op: a node that records its parents and local derivatives.
+
+    Under ``no_grad()`` it is a leaf; when every parent is a constant it is a constant;
+    under ``detect_anomaly()`` a non-finite value raises.
+    """
+    if not grad_mode.plain and not _records(op, parents, data, params):
+        return Value(data)
+    for parent in parents:
+        if parent.requires_grad:
+            break
+    else:
+        return Constant(data)
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    if grad_mode.enabled:
-        node.op = op
-        node.parents = parents
-        node.local_grads = local_grads
-    else:
-        node.op = ""
-        node.parents = ()
-        node.local_grads = ()
-    node._created = next(_creation)
+    node.op = op
+    node.params = params
+    node.parents = parents
+    node.local_grads = local_grads
     return node
+
+
+def _records(op: str, parents: tuple[Value, ...], data: float, params: tuple[float, ...]) -> bool:
+    """Off the fast path: check for anomalies, and say whether the graph is being recorded."""
+    if grad_mode.anomaly and not math.isfinite(data):
+        inputs = ", ".join(repr(p.data) for p in parents)
+        shown = ops.OPS[op].display(params)
+        raise FloatingPointError(f"detect_anomaly: {shown}({inputs}) gave {data!r}, the first non-finite value")
+    return grad_mode.enabled
+
+
+def apply(op: str | ops.Op, parents: Sequence[Value | float], params: Sequence[float] = ()) -> Value:
+    """Apply a primitive from the op table to ``parents``: the one generic entry point.
+
+    Args:
+        op: an op's name in :data:`autograd.ops.OPS` (or the op itself).
+        parents: its inputs; numbers become constants.
+        params: its number parameters (the exponent of ``**n``).
+
+    Example:
+        >>> apply("tanh", [Value(0.5)]).data == Value(0.5).tanh().data
+        True
+    """
+    entry = op if isinstance(op, ops.Op) else ops.OPS[op]
+    nodes = tuple(as_value(p) for p in parents)
+    numbers_ = tuple(as_float(p) for p in params)
+    if len(entry.params) != len(numbers_):
+        raise TypeError(f"{entry.name} takes {len(entry.params)} number parameter(s), got {len(numbers_)}")
+    data, local = entry.rule(*(p.data for p in nodes), *numbers_)
+    return make_node(entry.name, nodes, data, local, numbers_)

@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value, gradcheck
+from autograd import OPS, Value, apply, gradcheck, ops
 from autograd.value import make_node
 
 # How users reach each primitive. Must list every op in the table.
@@ -27,6 +27,8 @@ PUBLIC = {
     "sigmoid": Value.sigmoid,
     "relu": Value.relu,
     "abs": abs,
+    "sin": Value.sin,
+    "cos": Value.cos,
     "sum": lambda *xs: autograd.sum(xs),
     "dot": lambda *wx: autograd.dot(wx[: len(wx) // 2], wx[len(wx) // 2 :]),
     "linear": lambda *wxb: autograd.linear(wxb[: len(wxb) // 2], wxb[len(wxb) // 2 : -1], wxb[-1]),
@@ -47,6 +49,13 @@ def op_inputs(draw, op):
 
 def test_every_op_has_a_public_entry_point():
     assert set(PUBLIC) == set(OPS)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_function_op_is_a_value_method(name):
+    if OPS[name].is_function:
+        method = "__abs__" if name == "abs" else name
+        assert getattr(Value, method).__doc__, f"Value.{method} needs a docstring with its derivative"
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -81,16 +90,62 @@ def test_public_op_records_the_rule(name):
     params = tuple((lo + hi) / 2 + 0.25 for lo, hi in op.params)
     leaves = [Value(x) for x in xs]
     node = PUBLIC[name](*leaves, *params)
-    reference = make_node(name, tuple(leaves), *op.rule(*xs, *params))
-    assert node.parents == reference.parents
-    assert node.data == pytest.approx(reference.data, rel=1e-12)
-    assert node.local_grads == pytest.approx(reference.local_grads, rel=1e-12)
-    assert node.op.startswith(name.rstrip("n"))
+    reference = make_node(name, tuple(leaves), *op.rule(*xs, *params), params)
+    generic = apply(name, leaves, params)
+    for made in (node, generic):
+        assert made.parents == reference.parents
+        assert made.data == pytest.approx(reference.data, rel=1e-12)
+        assert made.local_grads == pytest.approx(reference.local_grads, rel=1e-12)
+        assert made.op == name and made.params == pytest.approx(params, rel=0)
 
 
-def test_power_by_number_names_its_exponent():
-    assert (Value(3.0) ** 2).op == "**2"
-    assert (Value(3.0) ** -1).op == "**-1"
+@pytest.mark.parametrize("name", sorted(OPS))
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_generic_forms_agree_with_the_float_rule(name, data):
+    """One entry, three forms: the float rule, numpy arrays (compile) and Value graphs (higher order)."""
+    import numpy as np
+
+    op = OPS[name]
+    xs, params = data.draw(op_inputs(op))
+    value, local = op.rule(*xs, *params)
+    arrays = [np.array([x, x]) for x in xs]
+    out = op.forward(ops.NUMPY, *arrays, *params)
+    assert np.allclose(out, value, rtol=1e-12, atol=1e-300)
+    for got, want in zip(op.grads(ops.NUMPY, out, *arrays, *params), local):
+        assert np.allclose(np.broadcast_to(got, (2,)), want, rtol=1e-12, atol=1e-300)
+    leaves = [Value(x) for x in xs]
+    node = op.forward(ops.VALUES, *leaves, *params)
+    assert node.data == pytest.approx(value, rel=1e-12, abs=1e-300)
+    got = [autograd.as_value(g).data for g in op.grads(ops.VALUES, node, *leaves, *params)]
+    assert got == pytest.approx(list(local), rel=1e-12, abs=1e-300)
+
+
+def test_an_exponent_is_data_on_the_node_and_its_name_is_derived():
+    third = Value(8.0) ** (1 / 3)
+    assert third.op == "**n" and third.params == (1 / 3,)  # all the digits, not "**0.333333"
+    assert ops.display(third) == f"**{1 / 3:g}"
+    assert ops.display(Value(3.0) ** -1) == "**-1"
+    assert ops.display(Value(3.0).tanh()) == "tanh" and ops.display(Value(3.0)) == ""
+
+
+def test_a_new_op_needs_one_table_entry(monkeypatch):
+    """An op registered in the table is reachable by `apply`, the expression language and the CLI help."""
+    from autograd import expression
+
+    @ops.primitive("square", lambda m, x: x * x, lambda m, out, x: (2.0 * x,))
+    def square(x):
+        """d/dx x² = 2x"""
+        return x * x, (2.0 * x,)
+
+    try:
+        assert apply("square", [Value(3.0)]).data == pytest.approx(9.0)
+        assert OPS["square"].is_function
+        assert OPS["square"].formula == "d/dx x² = 2x"
+    finally:
+        del OPS["square"]
+    assert "square" not in expression.FUNCTIONS  # the language was built from the table at import
+    assert set(expression.FUNCTIONS) == {name for name, op in OPS.items() if op.is_function}
 
 
 @pytest.mark.parametrize(
