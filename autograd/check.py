@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
 from autograd.numbers import format_number
+from autograd.ops import display
 
 if TYPE_CHECKING:
     from autograd.drawing import Drawing
@@ -418,7 +419,7 @@ def _factor(root: Value, child: Value, edge: int) -> Factor:
     parent = child.parents[edge]
     name = f"∂{_name(child, root)}/∂{_name(parent, root)}"
     if child.parents.count(parent) > 1:  # a * a: say which edge
-        name += f" (edge {edge + 1} of {_op_name(child)})"
+        name += f" (edge {edge + 1} of {display(child)})"
     return Factor(child, parent, edge, child.local_grads[edge], name)
 
 
@@ -482,13 +483,6 @@ def _diagnose(mine: float, graph: float, paths: Sequence[Path], rtol: float, ato
 # --- names ---
 
 
-def _op_name(node: Value) -> str:
-    from autograd import ops
-
-    display = getattr(ops, "display", None)
-    return str(display(node)) if display is not None else node.op
-
-
 _INFIX = {"+": " + ", "*": "*", "**": "**"}
 
 
@@ -505,7 +499,7 @@ def _name(node: Value, root: Value | None = None) -> str:
     if not node.parents:
         return format_number(node.data)
     inner = [p.label or ("…" if p.parents else format_number(p.data)) for p in node.parents]
-    op = _op_name(node)
+    op = display(node)
     if node.op in _INFIX and len(inner) == 2:
         return f"({inner[0]}{_INFIX[node.op]}{inner[1]})"
     if op.startswith("**") and len(inner) == 1:
