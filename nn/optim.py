@@ -1,26 +1,48 @@
-"""Optimisers with PyTorch's update rules, so hyper-parameters and intuitions carry over."""
+"""Optimisers with PyTorch's update rules, so hyper-parameters and intuitions carry over.
+
+A step is all or nothing. Before it changes anything, it checks that every gradient and every
+parameter is finite, and that no updated value (nor the optimiser's own state: momentum buffers,
+Adam's moments) overflows. If one is not, the step raises ``FloatingPointError`` naming the
+parameter (its label, such as ``'W2[3,0]'``, and its position in ``params``), and no parameter
+and no state has changed. A diverged run stops at the first bad step instead of silently
+filling the model with NaN. ``FloatingPointError`` is also what ``autograd.detect_anomaly()``
+raises, so one ``except FloatingPointError`` catches a diverging run wherever it shows.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import numbers
+from collections.abc import Iterable, Sequence
 
 from autograd import Value
 
+ANOMALY = "`with autograd.detect_anomaly():` finds the first op that made a NaN or inf"
+
 
 class Optimizer:
-    """Holds the parameters and a public learning rate ``lr`` that schedules change."""
+    """Holds the parameters and a public learning rate ``lr`` that schedules change.
+
+    Raises:
+        TypeError: if a parameter is not a ``Value``.
+        ValueError: if there are no parameters, one is listed twice, one is a constant, or
+            the learning rate is negative or not finite.
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimiser got no parameters")
+        seen: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
-        if not lr >= 0.0:
-            raise ValueError(f"learning rate must be >= 0, got {lr!r}")
-        self.lr = float(lr)
+            if not getattr(p, "requires_grad", True):
+                raise ValueError(f"params[{i}] is a constant (requires_grad is False); it cannot be trained")
+            if id(p) in seen:  # it would be stepped twice per step
+                raise ValueError(f"params[{i}] is params[{seen[id(p)]}] again; list each parameter once")
+            seen[id(p)] = i
+        self.lr = _setting("learning rate", lr)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate across backward passes)."""
@@ -28,7 +50,43 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """Update every parameter once from its gradient, or none of them.
+
+        Raises:
+            FloatingPointError: if a gradient or a parameter is NaN or ±inf, or the update
+                overflows; the message names the parameter, and nothing has changed.
+        """
         raise NotImplementedError
+
+    def _name(self, i: int) -> str:
+        """How messages name ``params[i]``: its label (if it has one) and its position."""
+        label = self.params[i].label
+        return f"{label!r} (params[{i}])" if label else f"params[{i}]"
+
+    def _checked_gradients(self) -> list[float]:
+        """Every gradient, after checking that gradients and parameters are all finite."""
+        grads = [p.grad for p in self.params]
+        self._refuse_non_finite("the gradient of", grads, f"the loss probably diverged: try a smaller lr; {ANOMALY}")
+        self._refuse_non_finite("", [p.data for p in self.params], "it was not finite before this step")
+        return grads
+
+    def _refuse_non_finite(self, what: str, values: Sequence[float], hint: str) -> None:
+        """Raise FloatingPointError naming the first non-finite value (``what`` the name's prefix)."""
+        if all(math.isfinite(x) for x in values):
+            return
+        bad = [i for i, x in enumerate(values) if not math.isfinite(x)]
+        first = bad[0]
+        others = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        subject = f"{what} {self._name(first)}" if what else f"parameter {self._name(first)}"
+        raise FloatingPointError(
+            f"{type(self).__name__}.step: {subject} is {values[first]!r}{others}; no parameter was changed ({hint})"
+        )
+
+    def _commit(self, data: list[float]) -> None:
+        """Refuse an update that overflows, else set every parameter."""
+        self._refuse_non_finite("the update of", data, f"it overflows with lr = {self.lr!r}")
+        for p, x in zip(self.params, data):
+            p.data = x
 
 
 class SGD(Optimizer):
@@ -47,6 +105,11 @@ class SGD(Optimizer):
         nesterov: use Nesterov momentum (needs momentum > 0 and no dampening).
         weight_decay: L2 regularisation strength (adds weight_decay·θ to the gradient).
         l1: L1 regularisation strength (adds l1·sign(θ) to the gradient).
+
+    Raises:
+        ValueError: for a negative or non-finite setting, or Nesterov without momentum.
+
+    :meth:`step` raises ``FloatingPointError`` on a non-finite gradient (see the module's doc).
     """
 
     def __init__(
@@ -60,31 +123,37 @@ class SGD(Optimizer):
         l1: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if momentum < 0.0 or weight_decay < 0.0 or l1 < 0.0:
-            raise ValueError("momentum, weight_decay and l1 must be >= 0")
+        self.momentum = _setting("momentum", momentum)
+        self.dampening = _setting("dampening", dampening)
+        self.weight_decay = _setting("weight_decay", weight_decay)
+        self.l1 = _setting("l1", l1)
         if nesterov and (momentum <= 0.0 or dampening != 0.0):
             raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
-        self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
-        self.weight_decay, self.l1 = weight_decay, l1
+        self.nesterov = nesterov
         self.buffers: list[float] | None = None
 
     def step(self) -> None:
-        """Update every parameter once from its current gradient."""
-        mu = self.momentum
-        first = self.buffers is None
-        if mu and first:
-            self.buffers = [0.0] * len(self.params)
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if self.weight_decay:
-                g += self.weight_decay * p.data
-            if self.l1:
-                g += self.l1 * _sign(p.data)
-            if mu:
-                buf = g if first else mu * self.buffers[i] + (1.0 - self.dampening) * g
-                self.buffers[i] = buf
-                g = g + mu * buf if self.nesterov else buf
-            p.data -= self.lr * g
+        """Update every parameter once from its current gradient, or none of them.
+
+        Raises:
+            FloatingPointError: if a gradient or a parameter is NaN or ±inf, or the update
+                overflows; the message names the parameter, and nothing has changed.
+        """
+        grads = self._checked_gradients()
+        mu, params = self.momentum, self.params
+        if self.weight_decay:
+            grads = [g + self.weight_decay * p.data for g, p in zip(grads, params)]
+        if self.l1:
+            grads = [g + self.l1 * _sign(p.data) for g, p in zip(grads, params)]
+        directions = grads
+        buffers = self.buffers
+        if mu:
+            damp = 1.0 - self.dampening
+            buffers = grads if buffers is None else [mu * b + damp * g for b, g in zip(buffers, grads)]
+            directions = [g + mu * b for g, b in zip(grads, buffers)] if self.nesterov else buffers
+            self._refuse_non_finite("the momentum buffer of", buffers, "it overflows")
+        self._commit([p.data - self.lr * d for p, d in zip(params, directions)])
+        self.buffers = buffers
 
 
 class Adam(Optimizer):
@@ -92,6 +161,12 @@ class Adam(Optimizer):
 
     ``m ← β1·m + (1 − β1)·g``, ``v ← β2·v + (1 − β2)·g²``,
     ``θ ← θ − lr · m̂ / (√v̂ + ε)`` with the bias corrections m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).
+
+    Raises:
+        ValueError: for betas outside [0, 1), or a negative or non-finite lr, eps or weight_decay.
+
+    :meth:`step` raises ``FloatingPointError`` on a non-finite gradient, and when g² overflows
+    (|g| above about 1e154), which would otherwise freeze the parameter silently.
     """
 
     def __init__(
@@ -105,21 +180,46 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not (0.0 <= betas[0] < 1.0 and 0.0 <= betas[1] < 1.0):
             raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = _setting("eps", eps)
+        self.weight_decay = _setting("weight_decay", weight_decay)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter once from its current gradient."""
+        """Update every parameter once from its current gradient, or none of them.
+
+        Raises:
+            FloatingPointError: if a gradient or a parameter is NaN or ±inf, or the update or
+                a moment overflows; the message names the parameter, and nothing has changed.
+        """
+        grads = self._checked_gradients()
         b1, b2 = self.betas
-        self.t += 1
-        correction1, correction2 = 1.0 - b1**self.t, 1.0 - b2**self.t
-        for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
-            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            p.data -= self.lr * (self.m[i] / correction1) / (math.sqrt(self.v[i] / correction2) + self.eps)
+        t = self.t + 1
+        correction1, correction2 = 1.0 - b1**t, 1.0 - b2**t
+        if self.weight_decay:
+            grads = [g + self.weight_decay * p.data for g, p in zip(grads, self.params)]
+        m = [b1 * m + (1.0 - b1) * g for m, g in zip(self.m, grads)]
+        v = [b2 * v + (1.0 - b2) * g * g for v, g in zip(self.v, grads)]
+        self._refuse_non_finite("the second moment v of", v, "the gradient squared overflows")
+        lr, eps = self.lr, self.eps
+        self._commit(
+            [
+                p.data - lr * (mi / correction1) / (math.sqrt(vi / correction2) + eps)
+                for p, mi, vi in zip(self.params, m, v)
+            ]
+        )
+        self.t, self.m, self.v = t, m, v
+
+
+def _setting(name: str, value: float) -> float:
+    """A hyper-parameter as a float that is finite and >= 0 (NaN fails ``>= 0`` too)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not (value >= 0.0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be >= 0 and finite, got {value!r}")
+    return float(value)
 
 
 def _sign(x: float) -> float:

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+import autograd
 import nn
 from autograd import Value
 
@@ -91,3 +92,135 @@ def test_linear_decay_is_micrograds_schedule_and_works_with_adam():
     adam = nn.Adam([Value(0.0)], lr=0.01)
     nn.LinearDecay(adam, 1.0, 0.0, 4).step()
     assert adam.lr == pytest.approx(0.0075)
+
+
+# --- a step is all or nothing: a non-finite gradient, parameter or update changes nothing ---
+
+OPTIMISERS = {
+    "sgd": lambda ps: nn.SGD(ps, lr=0.1),
+    "sgd-momentum": lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    "sgd-nesterov": lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, l1=0.01),
+    "adam": lambda ps: nn.Adam(ps, lr=0.1, weight_decay=0.01),
+}
+
+
+def trained_state(opt):
+    """Everything a step may change: the parameters and the optimiser's own state, bit for bit."""
+    state = {k: v for k, v in vars(opt).items() if k != "params"}
+    return repr([p.data.hex() for p in opt.params]) + repr(state)
+
+
+def backward_on(model, x):
+    for p in model.parameters():
+        p.grad = 0.0
+    model(x)[0].backward()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+@pytest.mark.parametrize("make", OPTIMISERS.values(), ids=OPTIMISERS.keys())
+def test_a_non_finite_gradient_is_refused_naming_the_parameter_and_changes_nothing(make, bad):
+    model = nn.MLP(2, [3, 2], seed=0)
+    params = model.parameters()
+    opt = make(params)
+    backward_on(model, [0.5, -1.0])
+    opt.step()  # one good step first, so there is momentum or moment state to protect
+    backward_on(model, [0.3, 0.2])
+    before = trained_state(opt)
+    target = params[-3]  # W2[1,1]: neither the first nor the last
+    assert target.label == "W2[1,1]"
+    target.grad = bad
+    with pytest.raises(
+        FloatingPointError, match=rf"gradient of 'W2\[1,1\]' \(params\[{len(params) - 3}\]\) is -?(nan|inf)"
+    ):
+        opt.step()
+    assert trained_state(opt) == before
+    target.grad = 1.0  # once the gradient is fixed, stepping works again
+    opt.step()
+    assert trained_state(opt) != before
+
+
+def test_the_refused_step_leaves_no_trace_in_later_steps():
+    """Momentum and Adam state: a refused step then a good one equals the good one alone."""
+    for make in OPTIMISERS.values():
+        runs = []
+        for refuse in (False, True):
+            model = nn.MLP(2, [3, 1], seed=0)
+            opt = make(model.parameters())
+            for x in ([0.5, -1.0], [0.2, 0.4], [-0.3, 0.9]):
+                backward_on(model, x)
+                if refuse:
+                    saved, model.parameters()[0].grad = model.parameters()[0].grad, math.nan
+                    with pytest.raises(FloatingPointError):
+                        opt.step()
+                    model.parameters()[0].grad = saved
+                opt.step()
+            runs.append(trained_state(opt))
+        assert runs[0] == runs[1]
+
+
+def test_the_message_counts_the_others_and_names_unlabelled_parameters_by_position():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    opt = nn.SGD([a, b, c], lr=0.1)
+    b.grad, c.grad = math.inf, math.nan
+    with pytest.raises(FloatingPointError, match=r"SGD.step: the gradient of params\[1\] is inf \(and 1 more\)"):
+        opt.step()
+    assert (a.data, b.data, c.data) == (1.0, 2.0, 3.0)
+
+
+def test_a_non_finite_parameter_is_refused():
+    w, v = Value(1.0, label="w"), Value(math.nan, label="v")
+    for opt in (nn.SGD([w, v], lr=0.1), nn.Adam([w, v])):
+        with pytest.raises(FloatingPointError, match=r"parameter 'v' \(params\[1\]\) is nan"):
+            opt.step()
+        assert w.data == 1.0
+
+
+def test_an_update_that_overflows_is_refused():
+    w = Value(1e308, label="w")
+    w.grad = -1e308
+    with pytest.raises(FloatingPointError, match="update of 'w'.*inf.*lr = 10.0"):
+        nn.SGD([w], lr=10.0).step()
+    assert w.data == 1e308
+    opt = nn.SGD([w], lr=1e-300, momentum=0.9)
+    w.grad = 1.7e308
+    opt.step()  # the buffer is the gradient, 1.7e308; θ moves by 1.7e8, nothing at this size
+    w.grad = 1.7e308
+    with pytest.raises(FloatingPointError, match=r"momentum buffer of 'w' \(params\[0\]\) is inf"):
+        opt.step()  # 0.9 · 1.7e308 + 1.7e308 overflows
+    assert opt.buffers == [1.7e308]
+
+
+def test_adam_refuses_a_gradient_whose_square_overflows():
+    """Otherwise v = inf and the step is m/∞ = 0: the parameter would freeze without a word."""
+    w = Value(1.0, label="w")
+    w.grad = 1e200
+    opt = nn.Adam([w], lr=0.1)
+    with pytest.raises(FloatingPointError, match="second moment v of 'w'"):
+        opt.step()
+    assert w.data == 1.0 and opt.t == 0 and opt.m == [0.0] and opt.v == [0.0]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: nn.SGD(p, lr=math.nan), "learning rate"),
+        (lambda p: nn.SGD(p, lr=math.inf), "learning rate"),
+        (lambda p: nn.SGD(p, lr=0.1, momentum=math.nan), "momentum"),
+        (lambda p: nn.SGD(p, lr=0.1, weight_decay=-1.0), "weight_decay"),
+        (lambda p: nn.Adam(p, eps=-1e-8), "eps"),
+        (lambda p: nn.Adam(p, weight_decay=math.nan), "weight_decay"),
+        (lambda p: nn.Adam(p, betas=(math.nan, 0.9)), "betas"),
+        (lambda p: nn.SGD(p + p, lr=0.1), r"params\[1\] is params\[0\] again"),
+    ],
+)
+def test_bad_settings_are_refused(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Value(0.0)])
+
+
+def test_a_constant_cannot_be_trained():
+    constant = getattr(autograd, "constant", None)
+    if constant is None:
+        pytest.skip("autograd.constant is not there yet")
+    with pytest.raises(ValueError, match=r"params\[1\] is a constant"):
+        nn.SGD([Value(1.0), constant(2.0)], lr=0.1)
