@@ -17,7 +17,7 @@ from nn.losses import (
     mse_loss,
     one_hot,
 )
-from nn.module import Module
+from nn.module import Module, SummaryRow
 from nn.optim import SGD, Adam, Optimizer
 from nn.schedules import LinearDecay, Schedule, StepDecay
 
@@ -34,6 +34,7 @@ __all__ = [
     "Optimizer",
     "Schedule",
     "StepDecay",
+    "SummaryRow",
     "Trace",
     "activation",
     "binary_cross_entropy",

@@ -1,4 +1,4 @@
-"""`Module`: what every network piece shares — parameters, zeroing, saving as JSON."""
+"""`Module`: what every network piece shares — parameters, zeroing, saving as JSON, a notebook summary."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ class Module:
     """A piece of a network that owns parameters and may contain other modules.
 
     Subclasses say what they own (:meth:`own_parameters`), what they contain
-    (:meth:`children`) and how they are built (:meth:`config`); the rest is here.
+    (:meth:`children`) and how they are built (:meth:`config`); the rest is here:
+    parameters, zeroing, saving and loading (checked, all or nothing), ``repr`` and, in a
+    notebook, a summary table (:meth:`summary`, shown by ``_repr_html_``).
     """
 
     def own_parameters(self) -> list[tuple[str, Value]]:
@@ -126,8 +128,8 @@ class Module:
     def _checked_document(self, document: object) -> object:
         """Check everything but the parameter values; return the ``parameters`` entry."""
         if not isinstance(document, dict) or document.get("format") != FORMAT:
-            kind = f"{_kind(document)}, not" if not isinstance(document, dict) else "not"
-            raise ValueError(f"the file holds {kind} a saved chainrule module (no format {FORMAT!r})")
+            what = "is not" if isinstance(document, dict) else f"holds {_kind(document)}, not"
+            raise ValueError(f"the file {what} a saved chainrule module (no format {FORMAT!r})")
         keys = {"format", "version", "architecture", "parameters"}
         missing = [k for k in sorted(keys) if k not in document]
         unexpected = [k for k in document if k not in keys]
