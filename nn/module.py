@@ -282,7 +282,7 @@ def _finite(name: str, value: object) -> float:
     try:
         x = float(value)
     except OverflowError:
-        raise ValueError(f"parameter {name!r} is too large for a float ({len(str(value))} digits)") from None
+        raise ValueError(f"parameter {name!r} is too large for a float (beyond ±1.8e308)") from None
     if not math.isfinite(x):
         raise ValueError(f"parameter {name!r} is {x!r}; weights must be finite numbers")
     return x

@@ -218,6 +218,7 @@ STATE_CASES = [
     ("nan", lambda s: {**s, LAST: math.nan}, rf"{LAST}.*nan.*finite"),
     ("inf", lambda s: {**s, LAST: -math.inf}, rf"{LAST}.*-inf.*finite"),
     ("huge-int", lambda s: {**s, LAST: 10**400}, rf"{LAST}.*too large"),
+    ("gigantic-int", lambda s: {**s, LAST: 10**10_000}, rf"{LAST}.*too large"),  # str() of it would fail
     ("missing", lambda s: {k: v for k, v in s.items() if k != LAST}, rf"missing {LAST}"),
     ("extra", lambda s: {**s, "bias": 0.0}, "unexpected bias"),
     ("non-string-key", lambda s: {**s, 7: 0.0}, "unexpected 7"),
