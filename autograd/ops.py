@@ -100,12 +100,12 @@ def display(node: Any) -> str:
 
 
 def _pow(x: float, n: float) -> float:
-    """``x ** n`` that overflows to ±inf (IEEE) instead of raising."""
+    """``x ** n`` as IEEE has it: overflow and ``0 ** -n`` give ±inf instead of raising."""
     try:
         return x**n
-    except OverflowError:
+    except (OverflowError, ZeroDivisionError):
         odd = float(n).is_integer() and n % 2 == 1
-        return -INF if x < 0 and odd else INF
+        return -INF if math.copysign(1.0, x) < 0 and odd else INF
 
 
 # Shared so that the many `+` nodes of a big graph do not each own a copy.
@@ -134,13 +134,10 @@ def mul(x: float, y: float) -> tuple[float, tuple[float, ...]]:
 )
 def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
     """d(x ** n)/dx = n * x ** (n - 1), for a number exponent n"""
-    if n == 0:
-        return 1.0, (0.0,)
-    if x == 0.0:
-        if n < 0:
-            raise ZeroDivisionError(f"0 ** {n!r} is undefined: it divides by zero")
-        # The one-sided limits, as PyTorch gives: sqrt'(0) = inf.
-        return 0.0, (INF if n < 1 else 1.0 if n == 1 else 0.0,)
+    if n == 0:  # x ** 0 = 1, but NaN in is NaN out (IEEE would give nan ** 0 = 1)
+        return (1.0, (0.0,)) if x == x else (NAN, (NAN,))
+    if x == 0.0 and n < 0:
+        raise ZeroDivisionError(f"0 ** {n!r} is undefined: it divides by zero")
     if x < 0.0 and not float(n).is_integer():
         raise ValueError(f"{x!r} ** {n!r}: a negative base to a non-integer power is not real")
     return _pow(x, n), (n * _pow(x, n - 1),)
@@ -155,17 +152,17 @@ def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
 )
 def power_value(x: float, y: float) -> tuple[float, tuple[float, ...]]:
     """d(x ** y)/dx = y * x ** (y - 1), d(x ** y)/dy = x ** y * log(x), for x > 0 (0 ** y: ∂/∂y = 0)"""
+    if x != x or y != y:  # NaN in, NaN out (IEEE would give 1 ** nan = 1)
+        return NAN, (NAN, NAN)
     if x > 0.0:
         out = _pow(x, y)
-        return out, (y * _pow(x, y - 1), out * math.log(x))
+        return out, (y * _pow(x, y - 1) if y else 0.0, out * math.log(x))
     if x == 0.0:
-        if y > 0.0:  # 0 ** y = 0; PyTorch's one-sided derivatives, and ∂/∂y = 0
-            return 0.0, (0.0 if y > 1 else 1.0 if y == 1 else INF, 0.0)
+        if y > 0.0:  # 0 ** y = 0, with PyTorch's one-sided derivatives: sqrt'(0) = inf, and ∂/∂y = 0
+            return 0.0, (y * _pow(x, y - 1), 0.0)
         if y == 0.0:
             return 1.0, (0.0, 0.0)
         raise ZeroDivisionError(f"0 ** {y!r} is undefined: it divides by zero")
-    if x != x or y != y:
-        return NAN, (NAN, NAN)
     raise ValueError(
         f"{x!r} ** (a Value): the base must be positive when the exponent is a Value,"
         " because d/dy x**y = x**y * log(x); for a fixed exponent use a number or a constant"

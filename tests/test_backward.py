@@ -184,3 +184,34 @@ def test_a_million_deep_chain(op):
     expected = 1.0 if op == "x + 1" else 1.0000001**1_000_000
     assert float(grad) == pytest.approx(expected, rel=1e-6)
     assert freed == "freed"
+
+
+def test_a_pickled_graph_extended_in_another_process_gets_the_right_gradient(tmp_path):
+    """The order depends on the graph alone: no per-process counter can make it inconsistent."""
+    import pickle
+    import subprocess
+    import sys
+
+    x = Value(3.0, label="x")
+    y = x * x  # dy/dx = 6
+    (tmp_path / "graph.pickle").write_bytes(pickle.dumps((x, y)))
+    code = (
+        "import pickle, sys; from autograd import Value\n"
+        f"x, y = pickle.loads(open({str(tmp_path / 'graph.pickle')!r}, 'rb').read())\n"
+        "z = y + y  # new nodes, made in a fresh process\n"
+        "z.backward(); print(x.grad)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(result.stdout) == pytest.approx(12.0)
+
+
+def test_the_order_of_a_graph_is_the_same_however_its_nodes_were_made():
+    a, b = Value(1.0), Value(2.0)
+    late = b * 3.0  # made before `early`'s parents are combined
+    early = a + 1.0
+    root = early * late
+    order = topological_order(root)
+    position = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        assert all(position[id(p)] < position[id(node)] for p in node.parents)
+    assert [id(n) for n in topological_order(root)] == [id(n) for n in order]

@@ -93,3 +93,67 @@ def test_bad_expressions_name_the_problem(expression, message):
 def test_bad_bindings(pairs, message):
     with pytest.raises(ExpressionError, match=message):
         parse_bindings(pairs)
+
+
+@pytest.mark.parametrize(
+    ("args", "root"),
+    [
+        (["-log(p)", "p=0.8"], 0.2231435513142097),
+        (["--", "-log(p)", "p=0.8"], 0.2231435513142097),
+        (["-(t*log(p) + (1-t)*log(1-p))", "t=1", "p=0.8"], 0.2231435513142097),
+        (["(y - t)**2", "y=0.3", "t=1"], 0.49),
+    ],
+)
+def test_expressions_may_start_with_a_minus(args, root, tmp_path):
+    result = chainrule("draw", "-o", "g.dot", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    operands = [a for a in args if a != "--"]
+    built, _ = build(operands[0], parse_bindings(operands[1:]))
+    assert built.data == pytest.approx(root)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("x" + " + x" * 30_000, "characters long"),
+        ("(" * 300 + "x" + ")" * 300, "nest"),
+        ("-" * 50_000 + "x", "characters long"),
+        ("9" * 400 + " * x", "too large for a float"),
+        ("1e999 * x", "too large for a float"),
+        ("exp(exp(exp(x)))", "overflows"),
+    ],
+)
+def test_absurd_expressions_get_a_clear_error_not_a_traceback(expression, message, tmp_path):
+    result = chainrule("draw", expression, "x=3", "-o", "g.dot", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_sum_of_hundreds_of_terms_builds_and_differentiates():
+    root, leaves = build(" + ".join(f"x{i % 7}" for i in range(600)), {f"x{i}": float(i) for i in range(7)})
+    root.backward()
+    assert leaves["x0"].grad == pytest.approx(86.0)  # 600 terms cycle through 7 names: x0 appears 86 times
+
+
+def test_numbers_in_an_expression_are_constants_and_exponents_are_numbers():
+    from autograd import backward_steps, topological_order
+
+    root, leaves = build("(y - t)**2", {"y": 0.3, "t": 1.0})
+    assert root.op == "**n" and root.params == (2.0,)  # a number exponent, whatever the base's sign
+    root.backward()
+    assert leaves["y"].grad == pytest.approx(-1.4) and leaves["t"].grad == pytest.approx(1.4)
+    constants = [n for n in topological_order(root) if not n.requires_grad]
+    assert constants and all(n.grad == 0.0 for n in constants)  # the -1 of subtraction carries nothing
+    assert all(step.parent.requires_grad for step in backward_steps(root))
+    half, _ = build("0.5*(y - a)**2", {"y": 1.0, "a": 0.3})
+    assert half.data == pytest.approx(0.245)
+
+
+def test_the_help_lists_every_function_of_the_op_table(tmp_path):
+    from autograd import OPS
+
+    result = chainrule("draw", "--help", cwd=tmp_path)
+    for name, op in OPS.items():
+        if op.is_function:
+            assert name in result.stdout
+    assert "(y - t)**2" in result.stdout and "-log(exp(a)" in result.stdout
