@@ -9,15 +9,17 @@ and sigmoid outputs with squared error against a one-hot target.
 
 import math
 
+import autograd
 import nn
 from demos.lecture.agreement import Report
+from demos.lecture.networks import network
 
 
 def run(show=print) -> list:
     r = Report(show, __doc__)
 
     r.say("Regression: linear output, squared error.")
-    model = nn.MLP(2, [3, 2], activation="tanh", output="linear", seed=2)
+    model = network(2, [3, 2], "tanh", seed=2)
     X, Y = [[0.1, 0.4], [-0.8, 0.3], [0.5, -0.5]], [[0.2, -0.1], [0.0, 0.7], [-0.4, 0.3]]
     outputs = [[v.data for v in model(x)] for x in X]
     per_sample = [sum((o - y) ** 2 for o, y in zip(out, ys)) for out, ys in zip(outputs, Y)]
@@ -27,12 +29,12 @@ def run(show=print) -> list:
         per_sample[0] / 2,
         nn.mse_loss(model(X[0]), Y[0], reduction="sum", half=True).data,
     )
-    mean_loss = sum(per_sample) / len(X)
-    graph_mean = sum(nn.mse_loss(model(x), y, reduction="sum").data for x, y in zip(X, Y)) / len(X)
-    r.agree("mean over N samples", mean_loss, graph_mean)
+    N = len(X)
+    graph_mean = autograd.sum([nn.mse_loss(model(x), y, reduction="sum") for x, y in zip(X, Y)]) * (1 / N)
+    r.agree(f"(1/N) Σ_n Σ_j (ŷ_nj − y_nj)², N = {N}", sum(per_sample) / N, graph_mean.data)
 
     r.say("\nk classes: softmax output, cross-entropy.")
-    model = nn.MLP(2, [4, 3], activation="tanh", output="softmax", seed=3)
+    model = network(2, [4, 3], "tanh", "softmax", seed=3)
     trace, label = model.forward_trace([0.3, -0.6]), 2
     a = [v.data for v in trace.a[-1]]
     total = sum(math.exp(v) for v in a)
@@ -44,7 +46,7 @@ def run(show=print) -> list:
     r.agree("= −log ŷ_ℓ", -math.log(math.exp(a[label]) / total), (-trace.output[label].log()).data)
 
     r.say("\nk classes: sigmoid outputs, squared error against the one-hot y.")
-    model = nn.MLP(2, [4, 3], activation="tanh", output="sigmoid", seed=3)
+    model = network(2, [4, 3], "tanh", "sigmoid", seed=3)
     trace = model.forward_trace([0.3, -0.6])
     o = [1 / (1 + math.exp(-v.data)) for v in trace.a[-1]]
     r.agree(

@@ -12,7 +12,9 @@ import math
 
 import nn
 from autograd import Value, backward_steps
+from autograd.numbers import format_number as fmt
 from demos.lecture.agreement import Report
+from demos.lecture.networks import network
 
 
 def run(show=print) -> list:
@@ -27,16 +29,19 @@ def run(show=print) -> list:
     arriving = [step for step in backward_steps(z) if step.parent is s]
     for step in arriving:
         via = step.node.label
-        numbers = f"{step.local:.6f} × {step.upstream:.6f} = {step.contribution:+.6f}"
-        r.say(f"  from {via}: ∂{via}/∂s × ∂z/∂{via} = {numbers}")
-        r.say(f"     s.grad {step.before:+.6f} → {step.after:+.6f}")
-    dz_dx, dz_dy = math.exp(y.data), x.data * math.exp(y.data)
-    r.claim("two paths, two contributions into s", len(arriving) == 2)
-    r.agree("∂z/∂s = ∂z/∂x ∂x/∂s + ∂z/∂y ∂y/∂s", dz_dx * t.data + dz_dy * 1.0, s.grad)
+        numbers = f"{fmt(step.local)} × {fmt(step.upstream)} = {fmt(step.contribution)}"
+        r.say(f"  from {via}: ∂{via}/∂s × ∂z/∂{via} = {numbers};  s.grad {fmt(step.before)} → {fmt(step.after)}")
+    dz_dx, dz_dy = math.exp(y.data), x.data * math.exp(y.data)  # z = x e^y
+    dx_ds, dy_ds = t.data, 1.0  # x = s t, y = s + tanh t
+    by_path = {step.node.label: step.contribution for step in arriving}
+    r.claim("two paths, two contributions into s", sorted(by_path) == ["x", "y"] and len(arriving) == 2)
+    r.agree("path through x: ∂z/∂x ∂x/∂s", dz_dx * dx_ds, by_path.get("x", math.nan))
+    r.agree("path through y: ∂z/∂y ∂y/∂s", dz_dy * dy_ds, by_path.get("y", math.nan))
+    r.agree("∂z/∂s = ∂z/∂x ∂x/∂s + ∂z/∂y ∂y/∂s", dz_dx * dx_ds + dz_dy * dy_ds, s.grad)
     r.agree("∂z/∂t = ∂z/∂x ∂x/∂t + ∂z/∂y ∂y/∂t", dz_dx * s.data + dz_dy * (1 - math.tanh(t.data) ** 2), t.grad)
 
     r.say("\nA hidden unit's gradient sums over every unit it feeds:")
-    model = nn.MLP(2, [3, 4], activation="tanh", seed=8)
+    model = network(2, [3, 4], "tanh", seed=8)
     trace = model.forward_trace([0.5, -0.7])
     nn.mse_loss(trace.output, [0.1, 0.2, 0.3, 0.4], reduction="sum").backward()
     W2 = [[w.data for w in n.w] for n in model.layers[1].neurons]
