@@ -3,93 +3,184 @@
 Gradient descent is θ_{t+1} = θ_t − η ∇θ_t, repeated for max_iterations (the notes use
 1000). Stochastic gradient descent runs epochs k = 1..K, each a pass over the data in
 minibatches b = 1..B, with a learning-rate schedule, momentum or Nesterov momentum, and
-L2 (or L1) regularisation of the weights. The loss curves are plotted to a PNG when
-matplotlib is installed (pip install -e ".[plot]").
+L2 (or L1) regularisation of the weights. nn.SGD does the updates; every rule is also worked
+by hand from the graph's gradients, independently of the optimiser, and compared with what
+it did. The loss curves are plotted to a PNG when matplotlib is installed
+(pip install -e ".[plot]").
 
     python -m demos.lecture.s6_training [--out DIR]
 """
 
+import math
 import sys
 from pathlib import Path
 
 import nn
 from autograd import Value
-from demos.lecture.agreement import Report
+from autograd.numbers import format_number as fmt
+from demos.lecture.agreement import Report, close
+from demos.lecture.networks import network
+
+SGD = "SGD  "  # the right-hand number is what nn.SGD did (same width as "graph")
 
 
 def gradient_descent(r: Report, max_iterations: int = 1000) -> list[float]:
-    r.say("Gradient descent on XOR (sigmoid units, squared error), η = 2:")
+    r.say("Gradient descent on XOR (sigmoid units, squared error), η = 2, with nn.SGD doing the updates.")
+    r.say("Before every update we work θ_{t+1} = θ_t − η ∇θ_t by hand from the graph's gradient, and")
+    r.say("after it compare with what the optimiser did to each parameter.")
     X, y = nn.make_xor()
-    model = nn.MLP(2, [3, 1], activation="sigmoid", output="sigmoid", seed=1)
+    model = network(2, [3, 1], "sigmoid", "sigmoid", seed=1)
     params, eta, losses = model.parameters(), 2.0, []
+    opt = nn.SGD(params, lr=eta)
+    first_weight, last_bias = params[0], params[-1]
+    every_update_agrees = True
     for t in range(max_iterations):
         loss = nn.mse_loss([model(x)[0] for x in X], y, reduction="sum")
-        model.zero_grad()
+        opt.zero_grad()
         loss.backward()
-        checked = [("first weight", params[0]), ("last bias", params[-1])] if t == 0 else []
-        by_hand = [(name, p, p.data - eta * p.grad) for name, p in checked]
-        for p in params:  # θ_{t+1} = θ_t − η ∇θ_t
-            p.data -= eta * p.grad
-        for name, p, expected in by_hand:
-            r.agree(f"θ_1 = θ_0 − η ∇θ_0 ({name})", expected, p.data)
+        by_hand = [p.data - eta * p.grad for p in params]  # θ_{t+1} = θ_t − η ∇θ_t, before the optimiser moves
+        opt.step()
+        if t == 0:
+            r.agree(f"θ_1 = θ_0 − η ∇θ_0, {first_weight.label}", by_hand[0], first_weight.data, source=SGD)
+            r.agree(f"θ_1 = θ_0 − η ∇θ_0, {last_bias.label}", by_hand[-1], last_bias.data, source=SGD)
+        every_update_agrees &= all(close(e, p.data) for e, p in zip(by_hand, params))
         losses.append(loss.data)
+    r.claim(f"θ_{{t+1}} = θ_t − η ∇θ_t: all {len(params)} parameters, {max_iterations} steps", every_update_agrees)
     outputs = [model(x)[0].data for x in X]
     r.say(
-        f"  loss {losses[0]:.4f} → {losses[-1]:.4f} after {max_iterations} iterations; outputs "
-        f"{[round(o, 3) for o in outputs]}"
+        f"  loss {fmt(losses[0])} → {fmt(losses[-1])} after {max_iterations} iterations; outputs "
+        f"{', '.join(fmt(o, 3) for o in outputs)} for targets {', '.join(fmt(t) for t in y)}"
     )
     r.claim("gradient descent learns XOR", all((o > 0.5) == (t == 1) for o, t in zip(outputs, y)))
+    r.claim("the loss went down", losses[-1] < losses[0] / 10)
     return losses
 
 
 def minibatch_sgd(r: Report, nesterov: bool) -> list[float]:
     kind = "Nesterov" if nesterov else "momentum"
-    r.say(f"\nMinibatch SGD with {kind} (μ = 0.9), L2 weight decay 1e-4, step decay, on two moons:")
+    r.say(f"\nMinibatch SGD with {kind} (μ = 0.9), weight decay 1e-4 (L2), step decay, on two moons:")
     X, labels = nn.make_moons(100, noise=0.1, seed=0)
     y = [2 * t - 1 for t in labels]
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
     opt = nn.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=nesterov, weight_decay=1e-4)
     schedule = nn.StepDecay(opt, step_size=15, gamma=0.5)
+    K, batch_size = 30, 20
+    B = math.ceil(len(X) / batch_size)
     epoch_losses, total = [], 0.0
-    for batch in nn.minibatches(X, y, batch_size=20, epochs=30, seed=0):
-        loss = nn.hinge_loss([model(x)[0] for x in batch.X], batch.y)
+    seen: dict[int, list[tuple[float, ...]]] = {}
+    numbers: dict[int, list[int]] = {}
+    rates: dict[int, float] = {}
+    for k, b, batch_X, batch_y in nn.minibatches(X, y, batch_size=batch_size, epochs=K, seed=0):
+        rates.setdefault(k, opt.lr)
+        seen.setdefault(k, []).extend(tuple(x) for x in batch_X)
+        numbers.setdefault(k, []).append(b)
+        loss = nn.hinge_loss([model(x)[0] for x in batch_X], batch_y)
         opt.zero_grad()
         loss.backward()
         opt.step()
         total += loss.data
-        if batch.index == 5:  # the last of B = 5 minibatches: the epoch is over
-            epoch_losses.append(total / 5)
+        if b == B:  # the last minibatch of the epoch
+            epoch_losses.append(total / B)
             total = 0.0
             schedule.step()
     accuracy = sum((model(x)[0].data > 0) == (t > 0) for x, t in zip(X, y)) / len(y)
-    r.say(f"  mean loss per epoch {epoch_losses[0]:.3f} → {epoch_losses[-1]:.3f}")
-    r.say(f"  training accuracy {accuracy:.0%}")
+    everyone = sorted(tuple(x) for x in X)
+    r.claim(
+        f"epochs k = 1..{K}, each b = 1..{B}",
+        sorted(numbers) == list(range(1, K + 1)) and all(n == list(range(1, B + 1)) for n in numbers.values()),
+    )
+    r.claim("each epoch is one pass: every sample once", all(sorted(v) == everyone for v in seen.values()))
+    expected_rates = [0.1 * 0.5 ** ((k - 1) // 15) for k in range(1, K + 1)]
+    r.claim(
+        "η_k = 0.1 · 0.5^⌊(k − 1)/15⌋ in epoch k",
+        all(close(rates[k], e) for k, e in zip(range(1, K + 1), expected_rates)),
+    )
+    r.say(f"  mean loss per epoch {fmt(epoch_losses[0])} → {fmt(epoch_losses[-1])}, training accuracy {accuracy:.0%}")
     r.claim(f"SGD with {kind} reaches ≥ 95% on moons", accuracy >= 0.95)
     return epoch_losses
 
 
-def update_rules(r: Report) -> None:
-    r.say("\nThe update rules, one parameter, by hand:")
-    w = 0.5
-    theta = Value(w)
-    loss = theta * theta * 3.0  # ∇ = 6θ
+def loss_at(theta: Value) -> Value:
+    """L(θ) = (θ² − 1)²: not quadratic, so where its gradient is taken matters."""
+    return (theta * theta - 1.0) ** 2
+
+
+def grad_at(value: float) -> float:
+    """∇L at θ = value, from the graph of a fresh leaf (nothing of an optimiser's is touched)."""
+    theta = Value(value)
+    loss_at(theta).backward()
+    return theta.grad
+
+
+def sign(w: float) -> float:
+    return (w > 0) - (w < 0)
+
+
+def regularisation(r: Report) -> None:
     lam = 0.01
-    (loss + lam * theta * theta).backward()
-    r.agree("∇(L + λ Σ w²) = ∇L + 2 λ w", 6 * w + 2 * lam * w, theta.grad)
-    theta.grad = 0.0
-    (loss + lam * abs(theta)).backward()
-    r.agree("∇(L + λ Σ |w|) = ∇L + λ sign(w)", 6 * w + lam, theta.grad)
-    theta = Value(w)
-    opt = nn.SGD([theta], lr=0.1, momentum=0.9)
-    v = 0.0
-    expected = w
-    for _ in range(3):
-        opt.zero_grad()
-        (theta * theta * 3.0).backward()
-        v = 0.9 * v + 6 * expected  # v ← μ v + ∇θ
-        expected -= 0.1 * v  # θ ← θ − η v
+    r.say(f"\nL2 and L1 regularisation, λ = {lam}, at weights where 2λw and λ sign(w) differ:")
+    ws = [Value(v, label=f"w{i}") for i, v in enumerate((-1.5, 0.25, 2.0))]
+    (lam * nn.l2_penalty(ws)).backward()
+    for w in ws:
+        r.agree(f"∂(λ Σ w²)/∂w = 2λw, w = {fmt(w.data)}", 2 * lam * w.data, w.grad)
+    for w in ws:
+        w.grad = 0.0
+    (lam * nn.l1_penalty(ws)).backward()
+    for w in ws:
+        r.agree(f"∂(λ Σ |w|)/∂w = λ sign(w), w = {fmt(w.data)}", lam * sign(w.data), w.grad)
+
+    r.say("  The optimiser's own terms: one step of nn.SGD with weight_decay = 2λ (PyTorch's convention)")
+    r.say("  or l1 = λ on L alone, against θ_1 = θ_0 − η ∇(L + penalty) with the graph's ∇ of L + penalty:")
+    theta0, eta = -1.5, 0.1
+    for name, penalty, options in (
+        ("λ Σ w²", lambda t: lam * t * t, {"weight_decay": 2 * lam}),
+        ("λ Σ |w|", lambda t: lam * abs(t), {"l1": lam}),
+    ):
+        theta = Value(theta0)
+        (loss_at(theta) + penalty(theta)).backward()
+        by_hand = theta0 - eta * theta.grad
+        p = Value(theta0)
+        opt = nn.SGD([p], lr=eta, **options)
+        loss_at(p).backward()
         opt.step()
-    r.agree("momentum: v ← μv + ∇θ, θ ← θ − ηv (3 steps)", expected, theta.data)
+        r.agree(f"θ_1 = θ_0 − η ∇(L + {name})", by_hand, p.data, source=SGD)
+
+
+def momentum_rules(r: Report, steps: int = 5) -> None:
+    mu, eta, theta0 = 0.9, 0.05, 0.5
+    r.say(f"\nMomentum and Nesterov by hand, on L(θ) = (θ² − 1)² from θ_0 = {theta0}, μ = {mu}, η = {eta}.")
+    r.say("  Momentum: v ← μv − η∇L(θ), θ ← θ + v; the gradient from a fresh graph at the hand-kept θ.")
+    p = Value(theta0)
+    opt = nn.SGD([p], lr=eta, momentum=mu)
+    theta, v = theta0, 0.0
+    for t in range(1, steps + 1):
+        v = mu * v - eta * grad_at(theta)
+        theta += v
+        opt.zero_grad()
+        loss_at(p).backward()
+        opt.step()
+        r.agree(f"momentum, step {t}: θ_{t}", theta, p.data, source=SGD)
+    plain_momentum = p.data
+
+    r.say("  Nesterov: the gradient at the look-ahead point, v ← μv − η∇L(θ + μv), θ ← θ + v.")
+    r.say("  nn.SGD(nesterov=True) follows PyTorch, which keeps the look-ahead point θ + μv as its")
+    r.say("  parameter and writes the rule as buf ← μ buf + g, θ ← θ − η(g + μ buf); both by hand:")
+    p = Value(theta0)
+    opt = nn.SGD([p], lr=eta, momentum=mu, nesterov=True)
+    theta, v = theta0, 0.0  # the look-ahead form
+    phi, buf = theta0, 0.0  # PyTorch's form
+    for t in range(1, steps + 1):
+        v = mu * v - eta * grad_at(theta + mu * v)
+        theta += v
+        g = grad_at(phi)
+        buf = mu * buf + g
+        phi -= eta * (g + mu * buf)
+        opt.zero_grad()
+        loss_at(p).backward()
+        opt.step()
+        r.agree(f"Nesterov, step {t}: θ_{t} + μ v_{t}", theta + mu * v, p.data, source=SGD)
+        r.agree(f"Nesterov, step {t}: PyTorch's θ_{t}", phi, p.data, source=SGD)
+    r.claim("Nesterov's path differs from plain momentum's", not close(p.data, plain_momentum, 1e-6))
 
 
 def plot(curves: dict[str, list[float]], path: Path, show) -> None:
@@ -120,7 +211,8 @@ def run(show=print, out: Path = Path("out")) -> list:
     curves = {"gradient descent (XOR)": gradient_descent(r)}
     curves["SGD + momentum (moons)"] = minibatch_sgd(r, nesterov=False)
     curves["SGD + Nesterov (moons)"] = minibatch_sgd(r, nesterov=True)
-    update_rules(r)
+    regularisation(r)
+    momentum_rules(r)
     plot(curves, Path(out) / "loss_curves.png", show)
     return r.summary()
 
