@@ -16,10 +16,13 @@ from autograd.grad_mode import detect_anomaly
 from autograd.ops import OPS
 from autograd.value import Value, apply, as_float, constant
 
+
 # Every one-argument op of the table is a function of the language: adding an op adds it here.
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    name: (lambda x, name=name: apply(name, (x,))) for name, op in OPS.items() if op.is_function
-}
+def _function(name: str) -> Callable[[Value], Value]:
+    return lambda x: apply(name, (x,))
+
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {name: _function(name) for name, op in OPS.items() if op.is_function}
 MAX_LENGTH = 20_000  # characters: a few thousand terms, far more than a picture can show
 MAX_LABEL = 40  # inner nodes are labelled with their source text when it is this short
 _BINARY: dict[type, Callable[[Value, Value], Value]] = {

@@ -25,7 +25,7 @@ def _values(xs: Sequence[Number], what: str) -> tuple[Value, ...]:
         raise TypeError(f"{what} must be a sequence of numbers or Values, got {type(xs).__name__}")
     xs = tuple(xs)
     # The hot path (a layer's weights and activations) is all Values: check that in C.
-    return xs if set(map(type, xs)) <= _ONLY_VALUES else tuple(map(as_value, xs))
+    return xs if set(map(type, xs)) <= _ONLY_VALUES else tuple(map(as_value, xs))  # type: ignore[return-value]
 
 
 def _same_length(ws: tuple[Value, ...], xs: tuple[Value, ...]) -> None:

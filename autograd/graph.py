@@ -7,32 +7,40 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from autograd import grad_mode, ops
+
+
+N = TypeVar("N", bound="Node")
 
 
 class Node(Protocol):
     """What the graph walker reads and writes on a node."""
 
-    data: float
     grad: float
-    op: str
-    parents: Sequence[Node]
-    local_grads: Sequence[float]
+
+    @property
+    def op(self) -> str: ...
+
+    @property
+    def parents(self: N) -> Sequence[N]: ...
+
+    @property
+    def local_grads(self) -> Sequence[float]: ...
 
     @property
     def requires_grad(self) -> bool: ...
 
 
-def topological_order(root: Node) -> list[Node]:
+def topological_order(root: N) -> list[N]:
     """Every node ``root`` depends on (itself included), each once, parents before children.
 
     An iterative depth-first post-order from the root, so depth is limited only by memory,
     and the order depends on nothing but the graph: the same graph always gives the same
     order, even after pickling it and extending it in another process.
     """
-    order: list[Node] = []
+    order: list[N] = []
     seen = {root}
     stack = [(root, iter(root.parents))]
     while stack:
@@ -64,9 +72,10 @@ class Step(NamedTuple):
         after: ``parent.grad`` after it.
     """
 
-    node: Node
+    # Typed Any so that callers keep their own node type (a Value); the walker needs only Node.
+    node: Any
     upstream: float
-    parent: Node
+    parent: Any
     edge: int
     local: float
     contribution: float

@@ -102,7 +102,7 @@ def display(node: Any) -> str:
 def _pow(x: float, n: float) -> float:
     """``x ** n`` as IEEE has it: overflow and ``0 ** -n`` give ±inf instead of raising."""
     try:
-        return x**n
+        return float(x**n)
     except (OverflowError, ZeroDivisionError):
         odd = float(n).is_integer() and n % 2 == 1
         return -INF if math.copysign(1.0, x) < 0 and odd else INF

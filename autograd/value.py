@@ -175,7 +175,7 @@ class Constant(Value):
 
     requires_grad = False
 
-    @property  # type: ignore[override]
+    @property
     def grad(self) -> float:
         return 0.0
 
