@@ -11,7 +11,6 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from autograd import grad_mode, ops
 
-
 N = TypeVar("N", bound="Node")
 
 
