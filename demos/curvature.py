@@ -1,0 +1,129 @@
+"""The curvature of tanh, and the backward pass as a graph of its own.
+
+In the op table, tanh's local derivative is not only a float (1 − t²) but also a Value
+expression, ``1 - out*out``, built on the tanh node itself. ``grad(y, [x], create_graph=True)``
+chains such expressions by the chain rule, so ∂y/∂x comes back as a *graph*: every
+``local × upstream`` of the backward pass is now a ``*`` node, every sum over paths a ``+``
+node. That graph is differentiated like any other (tanh'', tanh''', …), drawn, and
+stepped through. With ``--out DIR`` the gradient's graph is written to DIR/gradient_graph.svg.
+
+    python -m demos.curvature [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from autograd import Value, backward_steps, draw, format_number, ops, topological_order
+from autograd.higher import grad, hessian
+from demos.examples import readme_example
+from demos.lecture.agreement import Report, Result
+
+
+def derivatives(fn: Callable[[Value], Value], z: float, order: int) -> list[float]:
+    """fn(z), fn'(z), …, up to the given order: each a gradient of the previous one's graph."""
+    x = Value(z, label="x")
+    found = [fn(x)]
+    for _ in range(order):
+        (d,) = grad(found[-1], [x], create_graph=True)
+        found.append(d)
+    return [d.data for d in found]
+
+
+def name(node: Value) -> str:
+    """How a node is called in the listings: its label, else its op (a constant is its value)."""
+    if node.label:
+        return node.label
+    if not node.requires_grad:
+        return format_number(node.data)
+    return f"{ops.display(node) or 'leaf'}"
+
+
+def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[Result]:
+    r = Report(show, __doc__)
+
+    r.say("tanh' = 1 − t², tanh'' = −2t(1 − t²), tanh''' = −2(1 − t²)(1 − 3t²) by hand, with t = tanh x;")
+    r.say("each from the graph of the one before:")
+    for z in (-2.0, -0.5, 0.0, 0.5, 1.5):
+        t = math.tanh(z)
+        _, d1, d2, d3 = derivatives(Value.tanh, z, 3)
+        r.agree(f"tanh'({z:+.1f})", 1 - t * t, d1)
+        r.agree(f"tanh''({z:+.1f}) = −2·tanh·(1 − tanh²)", -2 * t * (1 - t * t), d2)
+        r.agree(f"tanh'''({z:+.1f})", -2 * (1 - t * t) * (1 - 3 * t * t), d3)
+
+    r.say("\nWhere does tanh bend most? Where tanh''' = 0: Newton's method on tanh''' takes")
+    r.say("tanh'''' from the graph too (four gradients deep). By hand: tanh x = 1/√3.")
+    x = 0.5
+    for _ in range(8):
+        *_, d3, d4 = derivatives(Value.tanh, x, 4)
+        x -= d3 / d4
+    r.agree("argmin tanh'' = atanh(1/√3)", math.atanh(1 / math.sqrt(3)), x)
+    r.agree("min tanh'' = −4/(3√3)", -4 / (3 * math.sqrt(3)), derivatives(Value.tanh, x, 2)[2])
+
+    r.say("\nThe gradient's graph. README example: L = tanh(a·b + c), a = 2, b = −3, c = 10.")
+    L = readme_example()
+    e = L.parents[0].parents[0]
+    a, b = e.parents
+    c = L.parents[0].parents[1]
+    (dLda,) = grad(L, [a], create_graph=True)
+    # Naming the backward pass's nodes: ∂L/∂a = b × ∂L/∂e, and ∂L/∂e is ∂L/∂d itself (a + passes its
+    # upstream on unchanged); ∂L/∂d = (1 − L²) × ∂L/∂L, with ∂L/∂L = 1; 1 − L² = 1 + (−1 × L·L).
+    dLdd = dLda.parents[1]
+    one_minus, minus, square = dLdd.parents[0], dLdd.parents[0].parents[1], dLdd.parents[0].parents[1].parents[0]
+    for node, label in ((dLda, "∂L/∂a"), (dLdd, "∂L/∂d"), (one_minus, "1 − L²"), (minus, "−L²"), (square, "L²")):
+        node.label = label
+    forward = set(topological_order(L))
+    r.say("Its nodes, parents first; 'new' ones were made by the backward pass:")
+    for node in topological_order(dLda):
+        if node.requires_grad:
+            parents = ", ".join(name(p) for p in node.parents)
+            kind = "forward" if node in forward else "new"
+            r.say(
+                f"  {kind:<8} {name(node):<6} = {format_number(node.data, 6):<10} {'← ' + parents if parents else ''}"
+            )
+    t = L.data
+    r.agree("∂L/∂a = b·(1 − L²)", b.data * (1 - t * t), dLda.data)
+    L.backward()
+    r.agree("∂L/∂a from the graph = L.backward()'s a.grad", a.grad, dLda.data)
+    r.claim("tanh's local derivative 1 − L·L is built on the node L", square.parents == (L, L))
+
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        path = draw(dLda, highlight_nodes=forward, show_grad=False, rankdir="TB").save(out / "gradient_graph.svg")
+        r.say(f"  wrote {path} (the forward graph in red; the rest is the backward pass, as nodes)")
+
+    r.say("\nStepping through the gradient's graph: backward_steps(∂L/∂a) runs backprop on it,")
+    r.say("so the leaves end up holding a row of the Hessian, ∂²L/∂a∂·:")
+    for node in topological_order(dLda):
+        node.grad = 0.0
+    steps = list(backward_steps(dLda))
+    for step in steps[:6]:
+        r.say(
+            f"  {name(step.parent):>6} ← {name(step.node):<6} edge {step.edge}: grad += "
+            f"{format_number(step.local)} × {format_number(step.upstream)} → {format_number(step.after)}"
+        )
+    r.say(f"  … {len(steps)} steps in all")
+    s = -2 * t * (1 - t * t)  # tanh''(d)
+    r.agree("∂²L/∂a² = b²·tanh''(d)", b.data**2 * s, a.grad)
+    r.agree("∂²L/∂a∂b = (1 − L²) + a·b·tanh''(d)", (1 - t * t) + a.data * b.data * s, b.grad)
+    r.agree("∂²L/∂a∂c = b·tanh''(d)", b.data * s, c.grad)
+    row = [h.data for h in hessian(L, [a, b, c])[0]]
+    r.claim(
+        "the same row as hessian(L, [a, b, c])[0]",
+        all(abs(h - g) <= 1e-15 for h, g in zip(row, [a.grad, b.grad, c.grad])),
+    )
+    return r.summary()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m demos.curvature", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="out", help="folder for gradient_graph.svg (default out)")
+    args = parser.parse_args(argv)
+    run(out=Path(args.out))
+
+
+if __name__ == "__main__":
+    main()

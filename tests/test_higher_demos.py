@@ -1,0 +1,61 @@
+"""The higher-order demos run, and every formula they work by hand agrees with the graph."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from demos import curvature, newton
+from demos.lecture.agreement import Agreement
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def all_hold(results: list) -> list:
+    failing = [r.line() for r in results if not r.holds]
+    assert not failing, "\n".join(failing)
+    return [r for r in results if isinstance(r, Agreement)]
+
+
+def test_newton_beats_gradient_descent_and_plots_it(tmp_path):
+    lines: list[str] = []
+    agreements = all_hold(newton.run(show=lines.append, out=tmp_path))
+    assert any(a.what.startswith("f''(") for a in agreements)
+    assert any("Newton: e_5 / e_4²" in a.what for a in agreements)
+    assert (tmp_path / "newton.png").read_bytes()[:4] == b"\x89PNG"
+    text = "\n".join(lines)
+    assert "Within 1e-12 of ln 2: Newton after 6 steps, gradient descent after 122." in text
+
+
+def test_newton_iterates_are_the_textbook_ones():
+    xs = newton.newton(newton.f, newton.START, 6)
+    for x, following in zip(xs, xs[1:]):
+        # x − f'/f'' = x − (eˣ − 2)/eˣ = x − 1 + 2e⁻ˣ
+        assert following == pytest.approx(x - 1 + 2 * math.exp(-x), rel=1e-14)
+
+
+def test_curvature_agrees_to_1e_12_and_draws_the_gradient_graph(tmp_path):
+    lines: list[str] = []
+    agreements = all_hold(curvature.run(show=lines.append, out=tmp_path))
+    tanh2 = [a for a in agreements if "−2·tanh·(1 − tanh²)" in a.what]
+    assert len(tanh2) == 5 and all(a.tolerance <= 1e-12 for a in tanh2)
+    svg = (tmp_path / "gradient_graph.svg").read_text(encoding="utf-8")
+    ET.fromstring(svg)  # well-formed
+    for label in ("∂L/∂a", "∂L/∂d", "1 − L²", "tanh"):
+        assert label in svg
+    text = "\n".join(lines)
+    assert "new      ∂L/∂a" in text and "steps in all" in text
+
+
+@pytest.mark.parametrize("demo", ["newton", "curvature"])
+def test_demos_run_as_scripts(demo, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", f"demos.{demo}", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "checks hold" in result.stdout and "DISAGREES" not in result.stdout
