@@ -1,13 +1,20 @@
 """Step through backprop in the terminal, one chain-rule application at a time.
 
     python -m demos.step "tanh(a*b + c)" a=2 b=-3 c=10          # Enter for each step
-    python -m demos.step "x*x + exp(x)" x=0.5 --auto            # straight through
+    python -m demos.step "(y - t)**2" y=0.3 t=1 --quiz           # you type each contribution
+    python -m demos.step "-log(p)" p=0.5 --auto                  # straight through
     python -m demos.step --model                                 # a tiny MLP on one sample
-    python -m demos.step "tanh(a*b + c)" a=2 b=-3 c=10 --html backprop.html
+    python -m demos.step "tanh(a*b + c)" a=2 b=-3 c=10 --html backprop.html [--quiz]
 
 It prints the forward values, then each step: which node, the chain-rule product with
 numbers, and the running gradient of the parent. With a standard input that is not a
 terminal it runs straight through, as with ``--auto``.
+
+With ``--quiz`` it asks before revealing each step: type the contribution
+local × upstream (a number, or a product such as ``-3 * 0.25``; 3 significant digits are
+enough), or the parent's new gradient; Enter alone shows the answer. It keeps score.
+
+An expression may start with a minus (``"-log(p)"``); so may anything after ``--``.
 """
 
 from __future__ import annotations
@@ -17,54 +24,159 @@ import sys
 from collections.abc import Callable
 
 import nn
-from autograd import Value, backward_steps
+from autograd import Value, backward_steps, constant, format_number
+from autograd.cli import EXAMPLES, expressions_as_operands
 from autograd.expression import ExpressionError, build, parse_bindings
-from demos.narrate import Namer, equation, running_total, symbol
+from autograd.narrate import (
+    AnswerError,
+    Namer,
+    StepText,
+    describe,
+    earlier_passes_note,
+    is_right,
+    read_answer,
+    symbol,
+    value_of,
+)
+from autograd.numbers import DIGITS
 
 
 def tiny_model_loss() -> Value:
     """½ (ŷ − y)² for an MLP 2-2-1 with tanh units on the sample x = (1, −0.5), y = 0.5."""
     model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
     [y_hat] = model([1.0, -0.5])
-    error = y_hat + Value(-0.5, label="-y")
+    error = y_hat + constant(-0.5, label="-y")
     squared = error**2
-    loss = squared * Value(0.5, label="½")
+    loss = constant(0.5, label="½") * squared
     error.label, squared.label, loss.label = "ŷ - y", "(ŷ - y)²", "L"
     return loss
 
 
-def step_through(root: Value, wait: Callable[[], None], out=print) -> int:
-    """Print the forward values, then every backward step; return the number of steps."""
-    name = Namer(root)
-    out(("" if name(root) == "L" else f"L = {name(root)}\n\n") + "Forward pass:")
+def count_steps(name: Namer) -> int:
+    """How many chain-rule steps the backward pass takes: one per edge into a non-constant."""
+    return sum(1 for node in name.order for parent in node.parents if parent.requires_grad)
+
+
+class Score:
+    """A quiz's running score."""
+
+    def __init__(self) -> None:
+        self.right = 0
+        self.asked = 0
+
+    def __str__(self) -> str:
+        return f"score {self.right}/{self.asked}"
+
+
+def quiz_step(
+    told: StepText, ask: Callable[[str], str], out: Callable[[str], object], score: Score, digits: int
+) -> bool:
+    """Ask for one step's contribution; return False when the learner has left (end of input)."""
+    out(f"  {told.question()} ?")
+    while True:
+        try:
+            text = ask("  your answer> ")
+        except EOFError:
+            out("")
+            return False
+        if not text.strip():
+            score.asked += 1
+            out(f"  shown: {told.explain()}")
+            break
+        try:
+            answer = read_answer(text)
+        except AnswerError as error:
+            out(f"  {error}: type a number, or a product such as -3 * 0.25 (Enter alone shows the answer)")
+            continue
+        score.asked += 1
+        if is_right(answer, told.step.contribution, digits):
+            score.right += 1
+            out(f"  ✓ right: {told.explain()}")
+        elif is_right(answer, told.step.after, digits):
+            score.right += 1
+            out(f"  ✓ right, that is the new {told.parent_symbol}: {told.explain()}")
+        else:
+            out(f"  ✗ not quite ({text.strip()}). The contribution is {told.explain()}")
+        break
+    out(f"  {score}")
+    return True
+
+
+def step_through(
+    root: Value,
+    wait: Callable[[], None],
+    out: Callable[[str], object] = print,
+    ask: Callable[[str], str] | None = None,
+    digits: int = DIGITS,
+) -> int:
+    """Print the forward values, then every backward step; return the number of steps.
+
+    Args:
+        root: the output node.
+        wait: called before each step (to wait for Enter).
+        out: prints a line.
+        ask: in quiz mode, reads the learner's answer for each step (``input``); ``None``
+            reveals every step.
+        digits: significant digits for the numbers shown.
+    """
+    name = Namer(root, digits)
+    intro = name.introduce()
+    out((f"{intro}\n\n" if intro else "") + "Forward pass:")
+    width = min(24, max(len(name(node)) for node in name.order))
     for node in name.order:
-        how = f"  ({node.op} of {', '.join(name(p) for p in node.parents)})" if node.parents else ""
-        out(f"  {name(node):>16s} = {node.data:+.4f}{how}")
+        shown, value = name(node), format_number(node.data, digits)
+        if not node.requires_grad:
+            out(f"  {shown:>{width}s}   (a constant: no gradient flows into it)")
+            continue
+        how = f"   ({name.how(node)})" if node.parents else ""
+        out(f"  {shown:>{width}s} = {value}{how}")
+    note = earlier_passes_note(root, name)
+    if note:
+        out(f"\nNote: {note}.")
+    total = count_steps(name)
     out("\nBackward pass: seed ∂L/∂L = 1, then one edge at a time, outputs first.")
+    if ask is not None:
+        out("Quiz: type each contribution local × upstream (or the parent's new gradient); Enter alone shows it.")
+    score = Score()
     count = 0
     for count, step in enumerate(backward_steps(root), start=1):
-        wait()
-        at = name(step.node)
-        out(f"\nstep {count}: at {at} ({step.node.op}), upstream ∂L/∂{symbol(at)} = {step.upstream:.4f}")
-        out("  " + equation(step, name))
-        out("  " + running_total(step, name))
+        told = describe(step, name)
+        if ask is None:
+            wait()
+        node = value_of(step.node)
+        where = f"at {name(node)} ({name.how(node)})"
+        out(f"\nstep {count} of {total}: {where}, upstream {told.upstream_symbol} = {told.upstream}")
+        if ask is not None and not quiz_step(told, ask, out, score, digits):
+            ask = None  # end of input: show the rest
+            out("  (no more answers: showing the remaining steps)")
+        out("  " + told.equation())
+        out("  " + told.total())
     out("\nDone. Final gradients of the leaves:")
     for node in name.order:
-        if not node.parents:
-            out(f"  ∂L/∂{symbol(name(node))} = {node.grad:+.6f}")
+        if not node.parents and node.requires_grad:
+            out(f"  ∂L/∂{symbol(name(node))} = {format_number(node.grad, digits)}")
+    if score.asked:
+        out(f"\nQuiz {score}.")
     return count
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m demos.step", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m demos.step",
+        description=__doc__,
+        epilog="examples:\n" + "\n".join(f"  python -m demos.step {e:<52} # {why}" for e, why in EXAMPLES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", nargs="?", help='e.g. "tanh(a*b + c)"')
     parser.add_argument("bindings", nargs="*", metavar="name=number")
     parser.add_argument("--model", action="store_true", help="step through a tiny MLP's loss instead")
     parser.add_argument("--auto", action="store_true", help="do not wait for Enter")
+    parser.add_argument("--quiz", action="store_true", help="type each step's contribution before it is shown")
+    parser.add_argument("--digits", type=int, default=DIGITS, help="significant digits shown (default 4)")
     parser.add_argument("--html", metavar="FILE", help="write the self-contained HTML player instead")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(expressions_as_operands(sys.argv[1:] if argv is None else argv, parser))
+    if args.digits < 2:
+        parser.error("--digits must be at least 2")
     try:
         if args.model:
             root = tiny_model_loss()
@@ -76,9 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demos.step: {error}", file=sys.stderr)
         return 2
     if args.html:
-        from demos.player import write_player
+        from autograd.player import write_player
 
-        print(f"wrote {write_player(root, args.html)} (open it in a browser)")
+        path = write_player(root, args.html, quiz=args.quiz, digits=args.digits)
+        print(f"wrote {path} (open it in a browser)")
         return 0
     interactive = not args.auto and sys.stdin.isatty()
 
@@ -86,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         if interactive:
             input("[Enter] ")
 
-    step_through(root, wait)
+    step_through(root, wait, ask=input if args.quiz else None, digits=args.digits)
     return 0
 
 

@@ -1,0 +1,341 @@
+"""Words for a backward pass: a name for every node, one chain-rule step as an equation.
+
+Shared by the terminal stepper (``python -m demos.step``) and the HTML player
+(:mod:`autograd.player`), so both say exactly the same thing.
+
+Numbers are written with :func:`autograd.numbers.format_number` (significant digits), and
+an equation uses as many digits as it takes for the shown factors to multiply out to the
+shown contribution: ``-3 × 0.001325 = -0.003975``, never ``2.0000 × 0.0013 = 0.0027``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from autograd.graph import Step, topological_order
+from autograd.numbers import DIGITS, format_number
+from autograd.ops import display
+from autograd.value import Value
+
+MAX_ROOT_LABEL = 20  # a longer root label is called L in equations (the stepper says what L is)
+MAX_DIGITS = 17  # enough for any float to round-trip, so an equation always multiplies out
+_INFIX = {"+", "*"}
+_SIMPLE = re.compile(r"[\w\[\],]+\Z")
+
+
+def graph_order(root: Value) -> list[Value]:
+    """:func:`autograd.topological_order` for a ``Value`` graph, typed as such."""
+    return cast("list[Value]", topological_order(cast(Any, root)))
+
+
+def value_of(node: object) -> Value:
+    """A step's node (typed as the graph walker's ``Node``) as the ``Value`` it is."""
+    return cast(Value, node)
+
+
+class Namer:
+    """Names nodes as the drawing shows them: the label, else the op and the value.
+
+    ``tanh(…)=0.9051`` is an unlabelled tanh node holding 0.9051, ``…*…=-6`` an unlabelled
+    product; a constant is its number. ``ids`` maps each node to its id in the drawing
+    (``n0, n1, …`` in topological order), which the player uses to find it in the SVG.
+    """
+
+    def __init__(self, root: Value, digits: int = DIGITS) -> None:
+        self.root = root
+        self.digits = digits
+        self.order = graph_order(root)
+        self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(self.order)}
+
+    def __call__(self, node: Value) -> str:
+        if node is self.root and (not node.label or len(node.label) > MAX_ROOT_LABEL):
+            return self.output()
+        return self.drawn(node)
+
+    def drawn(self, node: Value) -> str:
+        """The name the drawing shows, even for the root."""
+        if node.label:
+            return node.label
+        value = format_number(node.data, self.digits)
+        if not node.requires_grad and not node.parents:
+            return value
+        if not node.parents:
+            return f"leaf={value}"
+        op = display(node)
+        if op in _INFIX:
+            return f"…{op}…={value}"
+        if op.startswith("**"):
+            return f"…{op}={value}"
+        return f"{op}(…)={value}"
+
+    def output(self) -> str:
+        """What the root is called after ∂ in ``∂L/∂x``: always ``L``."""
+        return "L"
+
+    def introduce(self) -> str:
+        """``L = tanh(a*b + c)`` when the root's name is not ``L`` itself, else ``""``."""
+        shown = self.drawn(self.root)
+        return "" if shown == "L" else f"L = {shown}"
+
+    def how(self, node: Value) -> str:
+        """How a node was made, e.g. ``* of a, b`` or ``**2 of y - t``; ``""`` for a leaf."""
+        if not node.parents:
+            return ""
+        return f"{display(node)} of {', '.join(self(p) for p in node.parents)}"
+
+
+def symbol(name: str) -> str:
+    """``name`` ready to follow ∂: compound names get parentheses, ``∂(a*b + c)``."""
+    return name if _SIMPLE.match(name) else f"({name})"
+
+
+def _shown(x: str) -> float:
+    return float(x)
+
+
+def _rounds_to(x: float, truth: float, digits: int) -> str | None:
+    """``truth`` to ``digits`` significant digits, if ``x`` rounds to the same text; else None."""
+    shown = format_number(truth, digits)
+    return shown if format_number(x, digits) == shown else None
+
+
+@dataclass(frozen=True)
+class StepText:
+    """One chain-rule step in words and numbers, every number as a person sees it.
+
+    Attributes:
+        step: the step itself.
+        node: the name of the node sending its gradient back.
+        parent: the name of the parent receiving it.
+        local, upstream, contribution: the three numbers of ``local × upstream = contribution``,
+            written so that the first two visibly multiply out to the third.
+        before, after: the parent's gradient before and after the ``+=``.
+    """
+
+    step: Step
+    output: str
+    node: str
+    parent: str
+    local: str
+    upstream: str
+    contribution: str
+    before: str
+    after: str
+
+    @property
+    def local_symbol(self) -> str:
+        """``∂e/∂a``: the local derivative's name."""
+        return f"∂{symbol(self.node)}/∂{symbol(self.parent)}"
+
+    @property
+    def upstream_symbol(self) -> str:
+        """``∂L/∂e``: the upstream gradient's name."""
+        return f"∂{self.output}/∂{symbol(self.node)}"
+
+    @property
+    def parent_symbol(self) -> str:
+        """``∂L/∂a``: the gradient that grows."""
+        return f"∂{self.output}/∂{symbol(self.parent)}"
+
+    def equation(self) -> str:
+        """``∂L/∂a += ∂e/∂a · ∂L/∂e = -3 × 0.001325 = -0.003975``."""
+        return f"{self.question()} {self.product()}"
+
+    def question(self) -> str:
+        """The equation without its numbers: ``∂L/∂a += ∂e/∂a · ∂L/∂e =``."""
+        return f"{self.parent_symbol} += {self.local_symbol} · {self.upstream_symbol} ="
+
+    def product(self) -> str:
+        """``-3 × 0.001325 = -0.003975``."""
+        return f"{self.local} × {self.upstream} = {self.contribution}"
+
+    def total(self) -> str:
+        """How the parent's gradient changed: ``∂L/∂a: 0 → -0.003975``."""
+        return f"{self.parent_symbol}: {self.before} → {self.after}"
+
+    def explain(self) -> str:
+        """The product with both factors named, for a quiz answer."""
+        return f"local × upstream = {self.local_symbol} · {self.upstream_symbol} = {self.product()}; {self.total()}"
+
+
+def describe(step: Step, name: Namer, digits: int | None = None) -> StepText:
+    """Words and numbers for ``step``, with as many significant digits as it takes to add up.
+
+    The local derivative, the upstream gradient and the contribution get ``digits``
+    significant digits, or more when the shown factors would not multiply out to the shown
+    contribution; the parent's gradient before and after likewise add up with the shown
+    contribution.
+    """
+    digits = name.digits if digits is None else digits
+    local, upstream, contribution = _product(step.local, step.upstream, step.contribution, digits)
+    before, after = _sum(step.before, _shown(contribution), step.after, digits)
+    return StepText(
+        step,
+        name.output(),
+        name(value_of(step.node)),
+        name(value_of(step.parent)),
+        local,
+        upstream,
+        contribution,
+        before,
+        after,
+    )
+
+
+def _product(local: float, upstream: float, contribution: float, digits: int) -> tuple[str, str, str]:
+    """The three numbers of ``local × upstream = contribution``, written so that they multiply out.
+
+    The factors get ``d >= digits`` significant digits and the contribution ``d`` or ``d - 1``
+    (a product of rounded numbers is known to about one digit less): the smallest ``d``
+    for which the product of the shown factors rounds to the shown contribution.
+    """
+    for d in range(digits, MAX_DIGITS + 1):
+        shown_local, shown_upstream = format_number(local, d), format_number(upstream, d)
+        product = _shown(shown_local) * _shown(shown_upstream)
+        for k in (d, d - 1) if d > 1 else (d,):
+            shown = _rounds_to(product, contribution, k)
+            if shown is not None:
+                return shown_local, shown_upstream, shown
+    # Only when the product is not a number (0 × inf, which a piecewise op turns into 0).
+    return format_number(local, digits), format_number(upstream, digits), format_number(contribution, digits)
+
+
+def _sum(before: float, contribution: float, after: float, digits: int) -> tuple[str, str]:
+    """The parent's gradient before and after, written so that before + contribution shows as after."""
+    for d in range(digits, MAX_DIGITS + 1):
+        shown_before = format_number(before, d)
+        total = _shown(shown_before) + contribution
+        for k in (d, d - 1) if d > 1 else (d,):
+            shown = _rounds_to(total, after, k)
+            if shown is not None:
+                return shown_before, shown
+    return format_number(before, digits), format_number(after, digits)
+
+
+def equation(step: Step, name: Namer, digits: int | None = None) -> str:
+    """One chain-rule step, e.g. ``∂L/∂a += ∂e/∂a · ∂L/∂e = -3 × 0.001325 = -0.003975``."""
+    return describe(step, name, digits).equation()
+
+
+def running_total(step: Step, name: Namer, digits: int | None = None) -> str:
+    """How the parent's gradient changed, e.g. ``∂L/∂a: 0 → -0.003975``."""
+    return describe(step, name, digits).total()
+
+
+# --- accumulation -------------------------------------------------------------------------
+
+
+def fresh_gradients(root: Value) -> dict[Value, float]:
+    """The gradients one ``backward()`` from scratch would give, computed without touching any ``.grad``."""
+    order = graph_order(root)
+    grads: dict[Value, float] = {node: 0.0 for node in order}
+    grads[root] = 1.0
+    for node in reversed(order):
+        upstream = grads[node]
+        if upstream == 0.0:
+            continue
+        for parent, local in zip(node.parents, node.local_grads):
+            if parent.requires_grad:
+                grads[parent] += local * upstream
+    return grads
+
+
+def earlier_passes_note(root: Value, name: Namer | None = None) -> str:
+    """A sentence when ``root``'s leaves already hold gradient from earlier passes, else ``""``.
+
+    Leaves accumulate across ``backward()`` calls (as in PyTorch), so a second pass adds to
+    the first. When a leaf's gradient is a whole number of fresh passes, the note counts
+    them: ``a.grad includes 1 earlier backward pass; call zero_grad() to start afresh``.
+    """
+    name = name or Namer(root)
+    fresh = fresh_gradients(root)
+    held = [node for node in name.order if not node.parents and node.requires_grad and node.grad != 0.0]
+    if not held:
+        return ""
+    counts: list[int | None] = []
+    for node in held:
+        one = fresh.get(node, 0.0)
+        ratio = node.grad / one if one != 0.0 else math.nan
+        k = round(ratio) if math.isfinite(ratio) else 0
+        counts.append(k if k >= 1 and math.isclose(ratio, k, rel_tol=1e-9) else None)
+    grads = _join([f"{name(node)}.grad" for node in held])
+    verb = "includes" if len(held) == 1 else "include"
+    if len(set(counts)) == 1 and counts[0] is not None:
+        k = counts[0]
+        what = f"{k} earlier backward pass{'' if k == 1 else 'es'}"
+    else:
+        what = "gradient from earlier backward passes"
+        verb = "already holds" if len(held) == 1 else "already hold"
+    return f"{grads} {verb} {what}; call zero_grad() to start afresh"
+
+
+def _join(items: Sequence[str], limit: int = 4) -> str:
+    if len(items) > limit:
+        return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# --- quiz answers ------------------------------------------------------------------------
+
+
+class AnswerError(ValueError):
+    """The learner's answer is not a number or a simple product."""
+
+
+_ALLOWED_BINARY = {ast.Add: float.__add__, ast.Sub: float.__sub__, ast.Mult: float.__mul__, ast.Div: float.__truediv__}
+
+
+def read_answer(text: str) -> float:
+    """The learner's answer: a number, or arithmetic on numbers such as ``-3 * 0.001325``.
+
+    ``×``, ``·`` and the minus sign ``−`` are accepted; nothing is ever evaluated.
+    """
+    cleaned = text.strip().replace("×", "*").replace("·", "*").replace("−", "-").replace("^", "**")
+    if not cleaned:
+        raise AnswerError("type a number")
+    try:
+        tree = ast.parse(cleaned, mode="eval")
+    except SyntaxError:
+        raise AnswerError(f"not a number: {text.strip()!r}") from None
+
+    def value(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = value(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and type(node.op) in _ALLOWED_BINARY:
+            try:
+                return _ALLOWED_BINARY[type(node.op)](value(node.left), value(node.right))
+            except ZeroDivisionError:
+                raise AnswerError("division by zero") from None
+        raise AnswerError(f"not a number: {text.strip()!r} (use digits and + - * /)")
+
+    return value(tree.body)
+
+
+def tolerance(truth: float, digits: int = DIGITS) -> float:
+    """How far an answer may be from ``truth``: one unit in its ``digits - 1``-th significant digit.
+
+    With 4 digits shown, an answer right to 3 significant digits counts: for -0.003975,
+    anything within 0.00001 (so -0.00397 and -0.00398, not -0.004).
+    """
+    if truth == 0.0 or not math.isfinite(truth):
+        return 0.0
+    return float(10.0 ** (math.floor(math.log10(abs(truth))) - (digits - 2)))
+
+
+def is_right(answer: float, truth: float, digits: int = DIGITS) -> bool:
+    """``answer`` agrees with ``truth`` to the precision the stepper shows."""
+    if math.isnan(truth):
+        return math.isnan(answer)
+    if math.isinf(truth):
+        return answer == truth
+    return abs(answer - truth) <= tolerance(truth, digits) * (1 + 1e-9)
