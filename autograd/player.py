@@ -1,0 +1,581 @@
+"""The backprop player: one self-contained HTML page that steps through a backward pass.
+
+The graph is drawn once, as SVG. Each frame is only what changes: which node, op and edge
+to highlight, the gradients to write into the records, and the chain-rule step in words
+(:mod:`autograd.narrate`). A little plain JavaScript switches frames (Prev / Next / Play,
+← →, a slider), pans (drag, scroll) and zooms (+ −, fit to width, 1:1). No network, no CDN:
+it opens from disk and works offline.
+
+``quiz=True`` asks before revealing each step: the learner types the contribution (or the
+parent's new gradient), and the player marks it and keeps score.
+
+In Jupyter or VS Code, ``autograd.player(root)`` shows the player inline, in an iframe of
+its own, so any number of players work on one page.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, cast
+
+from autograd.graph import backward_steps
+from autograd.narrate import Namer, describe, earlier_passes_note, value_of
+from autograd.numbers import DIGITS, format_number
+from autograd.value import Value
+
+MAX_STEPS = 1000
+MAX_NODES = 500
+TITLE = "Backpropagation, step by step"
+QUIZ_TITLE = "Backpropagation quiz"
+_SVG_PREAMBLE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->\n?", re.DOTALL)
+
+
+class Player:
+    """The player for ``root``'s backward pass; ``save(path)`` writes it, Jupyter shows it inline.
+
+    Building a player runs the backward pass step by step and then puts every ``.grad``
+    back as it was, so it changes nothing in the graph. It starts from the state
+    ``backward()`` would start from: a leaf that already holds gradient from an earlier
+    pass keeps it (and the page says so); every other node starts at 0.
+
+    Args:
+        root: the output node.
+        quiz: ask the learner for each contribution before revealing it.
+        digits: significant digits for the numbers shown.
+        title: the page's heading.
+        height: the inline frame's height in pixels (in notebooks).
+    """
+
+    def __init__(
+        self,
+        root: Value,
+        *,
+        quiz: bool = False,
+        digits: int = DIGITS,
+        title: str | None = None,
+        height: int = 640,
+    ) -> None:
+        self.root = root
+        self.quiz = quiz
+        self.digits = digits
+        self.title = title or (QUIZ_TITLE if quiz else TITLE)
+        self.height = height
+        self.data = player_data(root, quiz=quiz, digits=digits)
+
+    def html(self) -> str:
+        """The whole page, self-contained."""
+        data = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        data = data.replace("</", "<\\/")  # nothing in the data can close the script element
+        return (
+            TEMPLATE.replace("{{TITLE}}", html.escape(self.title))
+            .replace("{{QUIZ}}", "quiz" if self.quiz else "")
+            .replace("{{DATA}}", data)
+            .replace("{{SCRIPT}}", SCRIPT)
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` and return the path."""
+        path = Path(path)
+        path.write_text(self.html(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        """An iframe holding the page: its scripts and ids cannot meet another player's."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" title="{html.escape(self.title)}" '
+            f'sandbox="allow-scripts" style="width: 100%; height: {self.height}px; border: 1px solid #ccc;">'
+            "</iframe>"
+        )
+
+    def __repr__(self) -> str:
+        kind = "quiz" if self.quiz else "player"
+        return f"<Player ({kind}): {len(self.data['steps'])} chain-rule steps; .save(path), or display it in Jupyter>"
+
+
+def player(root: Value, quiz: bool = False, **options: Any) -> Player:
+    """The step-by-step player for ``root``'s backward pass, shown inline in Jupyter.
+
+    Args:
+        root: the output node.
+        quiz: before each step is revealed, ask for the contribution ``local × upstream``.
+        **options: ``digits``, ``title``, ``height`` (see :class:`Player`).
+
+    Example:
+        >>> from autograd import Value
+        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        >>> p = player((a * b).tanh())
+        >>> len(p.data["steps"])
+        3
+    """
+    return Player(root, quiz=quiz, **options)
+
+
+def write_player(
+    root: Value, path: str | Path, title: str | None = None, quiz: bool = False, digits: int = DIGITS
+) -> Path:
+    """Write the player for ``root``'s graph to ``path`` and return the path."""
+    return Player(root, quiz=quiz, title=title, digits=digits).save(path)
+
+
+def _number(x: float) -> float | str:
+    """A float for JSON: non-finite numbers as the strings JavaScript's ``Number()`` reads."""
+    if math.isfinite(x):
+        return x
+    return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+
+
+def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[str, Any]:
+    """Everything the page needs: the SVG once, the starting gradients, and one entry per step."""
+    name = Namer(root, digits)
+    if len(name.order) > MAX_NODES:
+        raise ValueError(
+            f"the graph has {len(name.order)} nodes; the player steps through graphs of up to {MAX_NODES}"
+            " (draw() shows bigger ones)"
+        )
+    note = earlier_passes_note(root, name)
+    saved = [node.grad for node in name.order]
+    try:
+        start = {
+            name.ids[node]: format_number(node.grad if not node.parents else 0.0, digits)
+            for node in name.order
+            if node.requires_grad
+        }
+        start[name.ids[root]] = format_number((root.grad if not root.parents else 0.0) + 1.0, digits)
+        steps: list[dict[str, Any]] = []
+        for step in itertools.islice(backward_steps(cast(Any, root)), MAX_STEPS + 1):
+            if len(steps) == MAX_STEPS:
+                raise ValueError(f"more than {MAX_STEPS} chain-rule steps: too many for a player")
+            told = describe(step, name)
+            child, parent = name.ids[value_of(step.node)], name.ids[value_of(step.parent)]
+            same = sum(1 for p in step.node.parents[: step.edge] if p is step.parent)
+            steps.append(
+                {
+                    "node": child,
+                    "parent": parent,
+                    "edge": [[f"{parent}->{child}_op", f"{parent}->{child}"], same],
+                    "eq": told.equation(),
+                    "ask": told.question(),
+                    "total": told.total(),
+                    "grad": format_number(step.after, digits),
+                    "c": _number(step.contribution),
+                    "after": _number(step.after),
+                    "explain": told.explain(),
+                    "hint": f"{told.local_symbol} · {told.upstream_symbol}, with {told.upstream_symbol} = "
+                    + told.upstream,
+                    "parent_symbol": told.parent_symbol,
+                }
+            )
+        svg = _svg(root, quiz)
+    finally:
+        for node, grad in zip(name.order, saved):
+            node.grad = grad
+    root_name = name(root)
+    return {
+        "svg": svg,
+        "quiz": quiz,
+        "digits": digits,
+        "grads": start,
+        "root": name.ids[root],
+        "intro": name.introduce(),
+        "seed": f"Seed: ∂L/∂L = 1 at the output {root_name}"
+        if root_name == "L"
+        else f"Seed: ∂L/∂L = 1 at the output L = {root_name}",
+        "note": note,
+        "steps": steps,
+    }
+
+
+def _svg(root: Value, quiz: bool) -> str:
+    """The graph, drawn once with the final gradients (the widest the records need)."""
+    from autograd.drawing import draw  # deferred: drawing needs the renderer
+
+    # In a quiz the edges do not give away the local derivatives.
+    drawing = draw(root, edge_labels=False if quiz else "local")
+    return _SVG_PREAMBLE.sub("", drawing.svg()).strip()
+
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}}</title>
+<style>
+  html, body { margin: 0; height: 100%; }
+  body { font-family: Helvetica, Arial, sans-serif; color: #222; background: #fff; }
+  .cr-player { box-sizing: border-box; height: 100%; min-height: 420px; display: flex;
+    flex-direction: column; gap: .35em; padding: .6em .9em; }
+  .cr-player h1 { font-size: 1.3em; margin: .1em 0; }
+  .cr-help { margin: 0; color: #555; font-size: .92em; }
+  .cr-note { margin: 0; padding: .3em .6em; background: #fff4ce; border-left: 4px solid #e0a800; }
+  .cr-note:empty, .cr-intro:empty { display: none; }
+  .cr-intro { margin: 0; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+  .cr-controls { display: flex; flex-wrap: wrap; gap: .4em; align-items: center; }
+  .cr-controls button { font-size: .95em; padding: .25em .7em; }
+  .cr-slider { flex: 1 1 8em; max-width: 24em; }
+  .cr-zoom { margin-left: auto; display: flex; gap: .25em; align-items: center; }
+  .cr-zoom button { padding: .2em .5em; }
+  .cr-equation { font-size: 1.15em; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+    min-height: 1.4em; overflow-wrap: anywhere; }
+  .cr-total { color: #555; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; min-height: 1.3em;
+    overflow-wrap: anywhere; }
+  .cr-quiz { display: none; flex-wrap: wrap; gap: .5em; align-items: center; }
+  .quiz .cr-quiz.active { display: flex; }
+  .cr-answer { font-size: 1.1em; width: 12em; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+  .cr-verdict.right { color: #1a7f37; font-weight: bold; }
+  .cr-verdict.wrong { color: #b42318; }
+  .cr-score { font-weight: bold; }
+  .cr-viewport { flex: 1 1 auto; min-height: 200px; overflow: auto; border: 1px solid #ddd;
+    background: #fff; cursor: grab; touch-action: pan-x pan-y; }
+  .cr-viewport.dragging { cursor: grabbing; user-select: none; }
+  .cr-viewport svg { display: block; }
+  .cr-viewport .lit polygon, .cr-viewport .lit ellipse, .cr-viewport .lit path,
+  .cr-viewport .lit polyline { stroke: #d62728; stroke-width: 2.5px; }
+  .cr-viewport g.edge.lit polygon { fill: #d62728; }
+  .cr-viewport text.fresh { fill: #d62728; font-weight: bold; }
+  kbd { border: 1px solid #bbb; border-radius: 3px; padding: 0 .25em; font-size: .9em; }
+</style>
+</head>
+<body>
+<div class="cr-player {{QUIZ}}">
+<h1>{{TITLE}}</h1>
+<p class="cr-help">Each step applies the chain rule along one edge: the parent's gradient grows by the
+edge's local derivative times the gradient arriving from above. Keys: <kbd>&larr;</kbd> <kbd>&rarr;</kbd>,
+<kbd>+</kbd> <kbd>&minus;</kbd> to zoom; drag the graph to pan.</p>
+<p class="cr-intro"></p>
+<p class="cr-note" role="note"></p>
+<div class="cr-controls">
+  <button class="cr-prev" type="button">&larr; Prev</button>
+  <button class="cr-play" type="button">Play</button>
+  <button class="cr-next" type="button">Next &rarr;</button>
+  <input class="cr-slider" type="range" min="0" value="0" aria-label="step">
+  <span class="cr-counter"></span>
+  <span class="cr-score" aria-live="polite"></span>
+  <span class="cr-zoom">
+    <button class="cr-out" type="button" title="zoom out (-)">&minus;</button>
+    <button class="cr-in" type="button" title="zoom in (+)">+</button>
+    <button class="cr-fit" type="button" title="fit to width (f)">Fit width</button>
+    <button class="cr-one" type="button" title="actual size (1)">1:1</button>
+    <span class="cr-scale"></span>
+  </span>
+</div>
+<div class="cr-equation" aria-live="polite"></div>
+<div class="cr-total"></div>
+<div class="cr-quiz">
+  <label>Your answer: <input class="cr-answer" type="text" inputmode="decimal" autocomplete="off"
+    spellcheck="false" aria-label="your answer"></label>
+  <span class="cr-verdict" aria-live="polite"></span>
+</div>
+<div class="cr-viewport" tabindex="0" aria-label="the computation graph"></div>
+<script type="application/json" class="cr-data">{{DATA}}</script>
+<script>{{SCRIPT}}</script>
+</div>
+</body>
+</html>
+"""
+
+SCRIPT = r"""
+(function () {
+"use strict";
+const root = document.currentScript.closest(".cr-player");
+const data = JSON.parse(root.querySelector(".cr-data").textContent);
+const $ = (name) => root.querySelector(".cr-" + name);
+const steps = data.steps;
+const last = steps.length;
+const quiz = data.quiz;
+const view = $("viewport");
+view.innerHTML = data.svg;
+const svg = view.querySelector("svg");
+
+// --- find the drawing's nodes, edges and gradient fields ---
+const nodes = {}, slots = {}, edges = {};
+for (const g of svg.querySelectorAll("g.node")) {
+  const id = g.querySelector("title").textContent.trim();
+  nodes[id] = g;
+  for (const t of g.querySelectorAll("text")) {
+    const m = /^(\s*grad\s*[=:]?\s*)/.exec(t.textContent);
+    if (m) { slots[id] = { text: t, prefix: m[1] }; }
+  }
+}
+const edgeNumber = (g) => Number((g.id || "").replace(/\D/g, "")) || 0;
+for (const g of svg.querySelectorAll("g.edge")) {
+  const id = g.querySelector("title").textContent.trim();
+  (edges[id] = edges[id] || []).push(g);
+}
+for (const id in edges) { edges[id].sort((a, b) => edgeNumber(a) - edgeNumber(b)); }
+
+// gradients after each step: grads[i] is the state once steps 1..i are done
+const grads = [Object.assign({}, data.grads)];
+for (const s of steps) {
+  const next = Object.assign({}, grads[grads.length - 1]);
+  next[s.parent] = s.grad;
+  grads.push(next);
+}
+
+// --- state ---
+let current = 0, timer = null;
+const revealed = steps.map(() => !quiz);
+const verdicts = steps.map(() => null);
+const slider = $("slider");
+slider.max = String(last);
+$("intro").textContent = data.intro;
+$("note").textContent = data.note;
+if (quiz) { $("play").hidden = true; }
+
+function stepAt(i) { return i > 0 ? steps[i - 1] : null; }
+function isOpen(i) { return i > 0 && !revealed[i - 1]; }
+
+function paint(i) {
+  const s = stepAt(i);
+  const state = isOpen(i) ? grads[i - 1] : grads[i];
+  for (const id in slots) {
+    const slot = slots[id];
+    if (!(id in state)) { continue; }  // a constant: no gradient
+    slot.text.textContent = slot.prefix + state[id];
+    slot.text.classList.toggle("fresh", !!s && !isOpen(i) && id === s.parent);
+  }
+  for (const g of svg.querySelectorAll(".lit")) { g.classList.remove("lit"); }
+  const lit = [];
+  if (s) {
+    for (const id of [s.node, s.node + "_op", s.parent]) { if (nodes[id]) { lit.push(nodes[id]); } }
+    const [titles, k] = s.edge;
+    for (const t of titles) { if (edges[t] && edges[t][k]) { lit.push(edges[t][k]); break; } }
+  } else if (nodes[data.root]) {
+    lit.push(nodes[data.root]);
+  }
+  for (const g of lit) { g.classList.add("lit"); }
+  view.dataset.node = s ? s.node : data.root;
+  view.dataset.parent = s ? s.parent : "";
+  return lit;
+}
+
+function words(i) {
+  const s = stepAt(i);
+  const answer = $("answer"), verdict = $("verdict");
+  $("quiz").classList.toggle("active", quiz && i > 0);
+  if (!s) {
+    $("equation").textContent = data.seed;
+    $("total").textContent = quiz ? "Press \u2192 or Enter for the first step." : "";
+    return;
+  }
+  if (isOpen(i)) {
+    $("equation").textContent = s.ask + " ?";
+    $("total").textContent = "Type the contribution " + s.hint + " (or the new " + s.parent_symbol +
+      "), then Enter.";
+    answer.readOnly = false;
+    answer.value = "";
+    verdict.textContent = "";
+    verdict.className = "cr-verdict";
+  } else {
+    $("equation").textContent = s.eq;
+    $("total").textContent = s.total;
+    const v = verdicts[i - 1];
+    answer.readOnly = true;
+    answer.value = v ? v.answer : "";
+    verdict.textContent = v ? v.text : "";
+    verdict.className = "cr-verdict" + (v ? " " + v.kind : "");
+  }
+}
+
+function score() {
+  if (!quiz) { return; }
+  const asked = verdicts.filter((v) => v !== null);
+  const right = asked.filter((v) => v.kind === "right").length;
+  $("score").textContent = "Score " + right + " / " + asked.length;
+}
+
+function show(i) {
+  current = Math.max(0, Math.min(last, i));
+  const lit = paint(current);
+  words(current);
+  score();
+  $("counter").textContent = "step " + current + " of " + last;
+  slider.value = String(current);
+  if (current === last) { stop(); }
+  reveal(lit);
+  if (quiz && isOpen(current)) { $("answer").focus({ preventScroll: true }); }
+}
+
+function forward() {
+  if (isOpen(current)) { judge(""); return; }
+  show(current + 1);
+}
+
+// --- quiz ---
+function read(text) {
+  // numbers and + - * / ( ), also × · − ; never eval
+  const src = text.replace(/[\u00d7\u00b7]/g, "*").replace(/\u2212/g, "-").replace(/\s+/g, "");
+  let at = 0;
+  const fail = () => { throw new Error("not a number"); };
+  function number() {
+    const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(at));
+    if (!m) { fail(); }
+    at += m[0].length;
+    return Number(m[0]);
+  }
+  function atom() {
+    if (src[at] === "-") { at++; return -atom(); }
+    if (src[at] === "+") { at++; return atom(); }
+    if (src[at] === "(") { at++; const v = sum(); if (src[at] !== ")") { fail(); } at++; return v; }
+    return number();
+  }
+  function product() {
+    let v = atom();
+    while (src[at] === "*" || src[at] === "/") {
+      const op = src[at++], w = atom();
+      v = op === "*" ? v * w : v / w;
+    }
+    return v;
+  }
+  function sum() {
+    let v = product();
+    while (src[at] === "+" || src[at] === "-") {
+      const op = src[at++], w = product();
+      v = op === "+" ? v + w : v - w;
+    }
+    return v;
+  }
+  if (!src) { fail(); }
+  const v = sum();
+  if (at !== src.length) { fail(); }
+  return v;
+}
+
+function close(answer, truth) {
+  if (Number.isNaN(truth)) { return Number.isNaN(answer); }
+  if (!Number.isFinite(truth)) { return answer === truth; }
+  if (truth === 0) { return answer === 0; }
+  const tol = Math.pow(10, Math.floor(Math.log10(Math.abs(truth))) - (data.digits - 2));
+  return Math.abs(answer - truth) <= tol * (1 + 1e-9);
+}
+
+function judge(text) {
+  const s = stepAt(current);
+  let verdict;
+  if (text.trim() === "") {
+    verdict = { kind: "shown", answer: "", text: "Shown without an answer: " + s.explain };
+  } else {
+    let value;
+    try { value = read(text); } catch (e) {
+      $("verdict").textContent = "Type a number, or a product such as -3 * 0.25.";
+      $("verdict").className = "cr-verdict wrong";
+      return;
+    }
+    const c = Number(s.c), after = Number(s.after);
+    if (close(value, c)) {
+      verdict = { kind: "right", answer: text, text: "\u2713 Right: " + s.explain };
+    } else if (close(value, after)) {
+      const what = "\u2713 Right, that is the new " + s.parent_symbol + ": ";
+      verdict = { kind: "right", answer: text, text: what + s.explain };
+    } else {
+      verdict = { kind: "wrong", answer: text, text: "\u2717 Not quite. The contribution is " + s.explain };
+    }
+  }
+  verdicts[current - 1] = verdict;
+  revealed[current - 1] = true;
+  show(current);
+}
+
+// --- pan and zoom ---
+const natural = (attr) => {
+  const m = /([\d.]+)\s*(pt|px)?/.exec(svg.getAttribute(attr) || "0");
+  return m ? Number(m[1]) * (m[2] === "pt" ? 4 / 3 : 1) : 0;
+};
+const width = natural("width") || 800, height = natural("height") || 400;
+svg.removeAttribute("width");
+svg.removeAttribute("height");
+const LEGIBLE = 0.75;  // node text at 12pt is 12px on screen at this scale
+let scale = 1;
+function fitScale() { return Math.max(0.05, (view.clientWidth - 4) / width); }
+function zoom(s) {
+  const cx = (view.scrollLeft + view.clientWidth / 2) / scale, cy = (view.scrollTop + view.clientHeight / 2) / scale;
+  scale = Math.max(0.05, Math.min(4, s));
+  svg.style.width = (width * scale) + "px";
+  svg.style.height = (height * scale) + "px";
+  view.scrollLeft = cx * scale - view.clientWidth / 2;
+  view.scrollTop = cy * scale - view.clientHeight / 2;
+  $("scale").textContent = Math.round(scale * 100) + "%";
+}
+function reveal(lit) {
+  if (!lit.length) { return; }
+  const v = view.getBoundingClientRect();
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  for (const g of lit) {
+    const r = g.getBoundingClientRect();
+    left = Math.min(left, r.left); top = Math.min(top, r.top);
+    right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
+  }
+  if (left < v.left || right > v.right) { view.scrollLeft += (left + right) / 2 - (v.left + v.right) / 2; }
+  if (top < v.top || bottom > v.bottom) { view.scrollTop += (top + bottom) / 2 - (v.top + v.bottom) / 2; }
+}
+$("in").addEventListener("click", () => zoom(scale * 1.25));
+$("out").addEventListener("click", () => zoom(scale / 1.25));
+$("fit").addEventListener("click", () => zoom(fitScale()));
+$("one").addEventListener("click", () => zoom(1));
+view.addEventListener("wheel", (event) => {
+  if (!event.ctrlKey) { return; }  // plain wheel scrolls; ctrl + wheel (and pinch) zooms
+  event.preventDefault();
+  zoom(scale * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
+}, { passive: false });
+let drag = null;
+view.addEventListener("pointerdown", (event) => {
+  if (event.button !== 0 || event.pointerType === "touch") { return; }
+  drag = { x: event.clientX, y: event.clientY, left: view.scrollLeft, top: view.scrollTop };
+  view.classList.add("dragging");
+});
+window.addEventListener("pointermove", (event) => {
+  if (!drag) { return; }
+  view.scrollLeft = drag.left - (event.clientX - drag.x);
+  view.scrollTop = drag.top - (event.clientY - drag.y);
+});
+window.addEventListener("pointerup", () => { drag = null; view.classList.remove("dragging"); });
+
+// --- controls ---
+function stop() {
+  if (timer !== null) { clearInterval(timer); timer = null; }
+  $("play").textContent = "Play";
+}
+function play() {
+  if (timer !== null) { stop(); return; }
+  if (current === last) { show(0); }
+  $("play").textContent = "Pause";
+  timer = setInterval(() => show(current + 1), 1200);
+}
+$("prev").addEventListener("click", () => { stop(); show(current - 1); });
+$("next").addEventListener("click", () => { stop(); forward(); });
+$("play").addEventListener("click", play);
+slider.addEventListener("input", () => { stop(); show(Number(slider.value)); });
+$("answer").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") {
+    event.preventDefault();
+    event.stopPropagation();
+    if (isOpen(current)) { judge($("answer").value); } else { show(current + 1); }
+  } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && isOpen(current) && $("answer").value) {
+    event.stopPropagation();  // the arrows move the caret while an answer is being typed
+  }
+});
+document.addEventListener("keydown", (event) => {
+  // With several players pasted into one page, keys belong to the one that has the focus.
+  const mine = root.contains(event.target) ||
+    (event.target === document.body && document.querySelector(".cr-player") === root);
+  if (!mine || event.altKey || event.metaKey || event.ctrlKey) { return; }
+  if (event.target === slider && event.key.startsWith("Arrow")) { return; }  // the slider moves itself
+  const typing = event.target === $("answer");
+  if (event.key === "ArrowRight") { stop(); forward(); event.preventDefault(); }
+  else if (event.key === "ArrowLeft") { stop(); show(current - 1); event.preventDefault(); }
+  else if (typing) { return; }
+  else if (event.key === "Enter" && event.target.tagName !== "BUTTON") { stop(); forward(); }
+  else if (event.key === "+" || event.key === "=") { zoom(scale * 1.25); }
+  else if (event.key === "-") { zoom(scale / 1.25); }
+  else if (event.key === "f") { zoom(fitScale()); }
+  else if (event.key === "1") { zoom(1); }
+});
+zoom(Math.min(1, Math.max(LEGIBLE, fitScale())));
+show(0);
+})();
+"""
