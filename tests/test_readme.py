@@ -35,3 +35,10 @@ def test_python_examples_run(tmp_path):
         )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "graph.svg").exists()  # the drawing example saved its picture
+
+
+def test_the_readme_lists_exactly_the_ops_of_the_table():
+    from autograd import OPS
+
+    line = next(line for line in README.splitlines() if line.startswith("<!-- ops -->"))
+    assert re.findall(r"`([^`]+)`", line) == list(OPS)
