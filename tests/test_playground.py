@@ -1,0 +1,171 @@
+"""The training playground: the run it records, the page it writes, and that page in a browser."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value, no_grad
+from demos import playground
+
+SIZE_LIMIT = 3 * 1024 * 1024  # "small enough to email"
+
+
+def page_data(text: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="playground-data">(.*?)</script>', text, re.S)
+    assert match
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def test_frame_steps_keep_every_step_up_to_100_then_spread_out() -> None:
+    assert playground.frame_steps(5) == [0, 1, 2, 3, 4, 5]
+    assert playground.frame_steps(100) == list(range(101))
+    many = playground.frame_steps(1000)
+    assert many[0] == 0 and many[-1] == 1000 and len(many) == 101
+
+
+def test_logistic_loss_is_binary_cross_entropy_of_the_sigmoid() -> None:
+    scores = [Value(2.0), Value(-0.5), Value(30.0), Value(-700.0)]
+    labels = [1, 0, 0, 1]
+    loss = playground.logistic_loss(scores, labels)
+
+    def naive(s: float, t: int) -> float:
+        return math.log1p(math.exp(-s)) if t == 1 else math.log1p(math.exp(s))
+
+    expected = sum(naive(s.data, t) for s, t in zip(scores, labels)) / 4
+    assert loss.data == pytest.approx(expected, rel=1e-12)
+    loss.backward()  # finite gradients even where exp(700) would overflow
+    assert all(math.isfinite(s.grad) for s in scores)
+
+
+def test_the_boundary_is_the_model_under_no_grad() -> None:
+    model = nn.MLP(2, [3, 1], seed=1)
+    extent = (-1.0, 1.0, -2.0, 2.0)
+    cells = playground.boundary(model, extent, 4)
+    assert len(cells) == 16
+    # the top-left cell's centre: x = -0.75, y = 2 - 0.5 = 1.5
+    with no_grad():
+        score = model([-0.75, 1.5])[0].data
+    assert cells[0] == round(255 / (1 + math.exp(-score)))
+
+
+def test_a_run_records_every_snapshot() -> None:
+    run = playground.train("xor", 6, grid=5)
+    assert run.steps == 6 and len(run.loss) == len(run.accuracy) == 7
+    assert run.frames == list(range(7))
+    assert len(run.boundaries) == len(run.weights) == 7
+    assert all(len(b) == 25 for b in run.boundaries)
+    assert run.sizes == [2, 4, 1]
+    assert [len(layer) for layer in run.weights[0]] == [4, 1]  # units per layer
+    assert len(run.weights[0][0][0]) == 3  # two weights and a bias
+    assert run.loss[-1] < run.loss[0]
+
+
+def test_the_page_is_self_contained_and_carries_the_run() -> None:
+    run = playground.train("circles", 3, grid=6, hidden=[3])
+    text = playground.page(run)
+    # Nothing fetched: the only URL is the SVG namespace, a name rather than a fetch.
+    urls = set(re.findall(r"https?://[^\s\"')]+", text))
+    assert urls == {"http://www.w3.org/2000/svg"}
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", text)
+    data = page_data(text)
+    assert data["frames"] == [0, 1, 2, 3] and data["grid"] == 6
+    assert base64.b64decode(data["boundaries"]) == b"".join(run.boundaries)
+    assert len(data["points"]) == 100 and data["sizes"] == [2, 3, 1]
+    assert "</script>" not in json.dumps(data)  # the blob cannot close its script early
+
+
+def test_bad_arguments_fail_with_a_message() -> None:
+    with pytest.raises(ValueError, match="unknown dataset 'swiss': choose one of moons, circles, spirals, xor"):
+        playground.train("swiss", 3)
+    with pytest.raises(ValueError, match="steps must be at least 1"):
+        playground.train("xor", 0)
+    with pytest.raises(ValueError, match="optimizer must be 'adam' or 'sgd'"):
+        playground.train("xor", 2, optimizer="rmsprop")
+    with pytest.raises(SystemExit):
+        playground.main(["--hidden", "8;8"])
+
+
+def test_the_command_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = playground.main(["--dataset", "xor", "--steps", "4", "--grid", "6", "--out", str(tmp_path / "p.html")])
+    assert out == tmp_path / "p.html" and out.exists()
+    printed = capsys.readouterr().out
+    assert "wrote" in printed and "no network needed" in printed
+    assert page_data(out.read_text(encoding="utf-8"))["frames"] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.slow
+def test_the_page_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    path = playground.main(["--dataset", "moons", "--steps", "100", "--out", str(tmp_path / "moons.html")])
+    size = path.stat().st_size
+    assert size < SIZE_LIMIT, f"the page is {size} bytes"
+
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    errors: list[str] = []
+    fetched: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(path.as_uri())
+
+    def picture() -> dict[str, str]:
+        return page.evaluate(
+            """() => ({
+                boundary: document.getElementById('boundary').toDataURL(),
+                network: document.getElementById('network').innerHTML,
+                loss: document.getElementById('loss').innerHTML,
+                readout: document.getElementById('readout').textContent,
+                slider: document.getElementById('step').value,
+            })"""
+        )
+
+    first = picture()
+    assert first["readout"].startswith("step 0 of 100")
+    assert page.evaluate("document.activeElement.id") == "step"  # the slider has the keyboard
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    second = picture()
+    assert second["readout"].startswith("step 2 of 100") and second["slider"] == "2"
+    assert second["boundary"] != first["boundary"]
+    assert second["network"] != first["network"]
+    assert second["loss"] != first["loss"]
+
+    page.keyboard.press("End")
+    last = picture()
+    assert last["readout"].startswith("step 100 of 100")
+    assert "accuracy 100%" in last["readout"]
+    page.keyboard.press("ArrowLeft")
+    assert picture()["readout"].startswith("step 99 of 100")
+    page.keyboard.press("Home")
+    assert picture() == first  # the same frame draws the same picture
+
+    page.click("#next")
+    assert picture()["readout"].startswith("step 1 of 100")
+    page.click("#prev")
+    assert picture()["readout"].startswith("step 0 of 100")
+
+    # Dragging the slider (an input event) moves the picture too.
+    page.eval_on_selector("#step", "s => { s.value = 50; s.dispatchEvent(new Event('input')); }")
+    assert picture()["readout"].startswith("step 50 of 100")
+
+    page.keyboard.press("Home")
+    page.focus("#step")
+    page.keyboard.press("Space")  # play
+    page.wait_for_function("document.getElementById('step').value >= 5")
+    page.keyboard.press("Space")  # pause
+    paused = picture()["slider"]
+    page.wait_for_timeout(300)
+    assert picture()["slider"] == paused
+
+    assert errors == []
+    assert all(url.startswith(("file:", "data:")) for url in fetched), fetched
+    page.close()
