@@ -38,3 +38,18 @@ def test_gradcheck_leaves_the_inputs_unchanged():
 def test_gradcheck_refuses_numbers():
     with pytest.raises(TypeError, match="inputs\\[0\\]"):
         gradcheck(lambda x: x, [1.0])
+
+
+def test_gradcheck_leaves_every_gradient_as_it_found_it():
+    a, b, c = Value(2.0, label="a"), Value(-1.0, label="b"), Value(0.5, label="c")
+    a.grad, b.grad, c.grad = 10.0, 20.0, 30.0  # gradients a training loop had accumulated
+    gradcheck(lambda x: x * b + c, [a])  # only a is checked; b and c are other leaves of the graph
+    assert (a.grad, b.grad, c.grad) == pytest.approx((10.0, 20.0, 30.0))
+
+
+def test_a_probe_that_leaves_the_domain_says_gradcheck_was_probing():
+    x = Value(1e-7, label="x")
+    with pytest.raises(ValueError, match=r"gradcheck was probing input 'x' at 1e-07 ± 1e-06") as error:
+        gradcheck(lambda t: t.log(), [x])
+    assert "log(" in str(error.value)  # the underlying error is still there
+    assert x.data == 1e-7 and x.grad == 0.0
