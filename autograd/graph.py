@@ -5,6 +5,7 @@ The walker needs only what the :class:`Node` protocol names, not the ``Value`` c
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -42,18 +43,24 @@ def topological_order(root: N) -> list[N]:
     order: list[N] = []
     seen = {root}
     stack = [(root, iter(root.parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                if parent.parents:
-                    stack.append((parent, iter(parent.parents)))
-                    break
-                order.append(parent)  # a leaf is finished as soon as it is found
-        else:
-            stack.pop()
-            order.append(node)
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes no garbage, but its stack would make the collector rescan the graph
+    try:
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    if parent.parents:
+                        stack.append((parent, iter(parent.parents)))
+                        break
+                    order.append(parent)  # a leaf is finished as soon as it is found
+            else:
+                stack.pop()
+                order.append(node)
+    finally:
+        if collecting:
+            gc.enable()
     return order
 
 
