@@ -169,8 +169,8 @@ def test_softmax_cross_entropy_output_gradient(true_class):
     y_hat = trace.output
     loss = -y_hat[true_class].log()  # −Σ_c y_c log ŷ_c = −log ŷ_ℓ
     loss.backward()
-    # ∂(−log ŷ_ℓ)/∂ŷ_ℓ = −1/ŷ_ℓ
-    assert y_hat[true_class].grad == near(-1 / y_hat[true_class].data)
+    # ∂(−log ŷ_ℓ)/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ
+    assert grads(y_hat) == near([-(i == true_class) / y_hat[true_class].data for i in range(3)])
     # ∇_{a_L} L = −(e(ℓ) − ŷ)
     expected = [-(e - p.data) for p, e in zip(y_hat, nn.one_hot(true_class, 3))]
     assert grads(trace.a[-1]) == near(expected)
