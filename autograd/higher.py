@@ -267,7 +267,15 @@ def _backward_values(
         if not any(parent in needed for parent in node.parents):
             continue
         op = ops.OPS[node.op]
-        for parent, local in zip(node.parents, op.grads(ops.VALUES, node, *node.parents, *node.params)):
+        try:
+            locals_ = op.grads(ops.VALUES, node, *node.parents, *node.params)
+        except (ArithmeticError, ValueError) as error:
+            inputs = ", ".join(repr(p.data) for p in node.parents)
+            raise type(error)(
+                f"grad(create_graph=True): the derivative of {op.display(node.params)} at ({inputs}) cannot be"
+                f" built as a graph: {error}"
+            ) from error
+        for parent, local in zip(node.parents, locals_):
             if parent in needed:
                 contribution = _times(local, upstream, op.piecewise)
                 if contribution is not None:
@@ -278,17 +286,18 @@ def _backward_values(
 def _times(local: Number, upstream: Value, piecewise: bool) -> Value | None:
     """``local * upstream`` as a node, or fewer nodes where a constant ``local`` allows.
 
-    A constant 1 passes the upstream on unchanged; a constant 0 contributes nothing
-    (``None``) when the product is 0 anyway, and always for a kink op, whose zero blocks
-    even an infinite upstream (the numeric contract). Otherwise 0 × inf stays NaN, as in
-    ``backward()``.
+    A constant 1 passes the upstream on unchanged. A kink op's constant 0 contributes
+    nothing (``None``): it blocks even an infinite upstream, as the numeric contract says.
+    Any other constant is multiplied in, so that 0 × inf stays NaN as in ``backward()``.
+    The choice depends on the local derivative alone, never on the upstream's value, so
+    the gradient graph has the same shape whatever the numbers (``autograd.compile``).
     """
     if isinstance(local, Value) and local.requires_grad:
         return local * upstream
     c = _float(local)
     if c == 1.0:
         return upstream
-    if c == 0.0 and (piecewise or math.isfinite(upstream.data)):
+    if c == 0.0 and piecewise:
         return None
     return Constant(c) * upstream
 
