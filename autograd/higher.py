@@ -123,10 +123,10 @@ def grad(
     Example:
         >>> from autograd import Value, grad
         >>> a, b = Value(2.0), Value(-3.0)
-        >>> L = (a * b).tanh()
-        >>> [round(g.data, 6) for g in grad(L, [a, b])]
-        [-0.0, 0.0]
-        >>> a.grad                      # untouched
+        >>> L = a * b + a
+        >>> [g.data for g in grad(L, [a, b])]   # ∂L/∂a = b + 1, ∂L/∂b = a
+        [-2.0, 2.0]
+        >>> a.grad                               # untouched
         0.0
     """
     del retain_graph  # see the module docstring: nothing is ever freed

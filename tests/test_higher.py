@@ -415,3 +415,14 @@ def test_hessian_and_hvp_with_create_graph_give_third_derivatives():
     assert third.data == pytest.approx(-3 * math.sin(0.6) - 0.6 * math.cos(0.6), rel=1e-13)
     (hv,) = hvp(f, [x], [1.0], create_graph=True)
     assert grad(hv, [x])[0].data == pytest.approx(third.data, rel=1e-13)
+
+
+def test_the_docstring_examples_run(monkeypatch):
+    import doctest
+
+    from autograd import higher
+
+    for name in ("grad", "hessian", "hvp"):  # as autograd exports them
+        monkeypatch.setattr(autograd, name, getattr(higher, name), raising=False)
+    result = doctest.testmod(higher, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10 and result.failed == 0
