@@ -230,7 +230,7 @@ TEMPLATE = """<!DOCTYPE html>
   .cr-verdict.right { color: #1a7f37; font-weight: bold; }
   .cr-verdict.wrong { color: #b42318; }
   .cr-score { font-weight: bold; }
-  .cr-viewport { flex: 1 1 auto; min-height: 200px; overflow: auto; border: 1px solid #ddd;
+  .cr-viewport { flex: 0 1 auto; min-height: 200px; overflow: auto; border: 1px solid #ddd;
     background: #fff; cursor: grab; touch-action: pan-x pan-y; }
   .cr-viewport.dragging { cursor: grabbing; user-select: none; }
   .cr-viewport svg { display: block; }
@@ -325,7 +325,12 @@ const slider = $("slider");
 slider.max = String(last);
 $("intro").textContent = data.intro;
 $("note").textContent = data.note;
-if (quiz) { $("play").hidden = true; }
+if (quiz) {
+  $("play").hidden = true;
+  $("help").textContent = "Before each step is shown, type its contribution local \u00d7 upstream (a number, " +
+    "or a product such as -3*0.25; 3 significant digits are enough) and press Enter; Enter again moves on. " +
+    "\u2190 \u2192 move between steps; + \u2212 zoom; drag the graph to pan.";
+}
 
 function stepAt(i) { return i > 0 ? steps[i - 1] : null; }
 function isOpen(i) { return i > 0 && !revealed[i - 1]; }

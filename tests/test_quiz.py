@@ -1,0 +1,169 @@
+"""Quiz mode: the learner types each contribution before it is revealed, in the terminal and the player."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd.expression import build
+from autograd.narrate import AnswerError, is_right, read_answer
+from autograd.player import Player
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ("tanh(a*b + c)", {"a": 2.0, "b": -3.0, "c": 10.0})
+
+
+def test_answers_are_numbers_or_simple_arithmetic_never_evaluated():
+    assert read_answer("-0.004023") == -0.004023
+    assert read_answer(" -3 × 0.001341 ") == pytest.approx(-0.004023)
+    assert read_answer("2·0.5") == 1.0
+    assert read_answer("−1.5e-3") == -0.0015
+    assert read_answer("(1 - 0.25) / 3") == 0.25
+    for bad in ("", "abc", "__import__('os')", "2 ** 3 ** 99", "1/0", "[1]"):
+        with pytest.raises(AnswerError):
+            read_answer(bad)
+
+
+def test_the_tolerance_suits_four_shown_digits():
+    truth = -0.0040228
+    assert is_right(-0.004023, truth) and is_right(-0.00402, truth) and is_right(-0.00403, truth)
+    assert not is_right(-0.004, truth) and not is_right(0.004023, truth) and not is_right(-0.0041, truth)
+    assert is_right(0.0, 0.0) and not is_right(1e-9, 0.0)
+    assert is_right(8.245e-09, 8.2446e-09) and not is_right(0.0, 8.2446e-09)
+    assert is_right(float("inf"), float("inf")) and not is_right(1e308, float("inf"))
+
+
+def test_terminal_quiz_in_a_pseudo_terminal():
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "demos.step", "tanh(a*b + c)", "a=2", "b=-3", "c=10", "--quiz"],
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect_exact("∂L/∂(a*b + c) += ∂(tanh(a*b + c))/∂(a*b + c) · ∂L/∂(tanh(a*b + c)) = ?")
+        child.expect_exact("your answer> ")
+        child.sendline("0.00134")  # right to 3 digits
+        child.expect_exact("✓ right")
+        child.expect_exact("score 1/1")
+        child.expect_exact("your answer> ")
+        child.sendline("1")  # wrong: forgot the upstream
+        child.expect_exact("✗ not quite (1). The contribution is local × upstream = ∂(a*b + c)/∂(a*b) · ∂L/∂(a*b + c)")
+        child.expect_exact("= 1 × 0.001341 = 0.001341")
+        child.expect_exact("score 1/2")
+        child.expect_exact("your answer> ")
+        child.sendline("what")  # not a number: asked again, no score change
+        child.expect_exact("type a number, or a product")
+        child.expect_exact("your answer> ")
+        child.sendline("1*0.001341")  # a product is fine
+        child.expect_exact("✓ right")
+        child.expect_exact("score 2/3")
+        child.expect_exact("your answer> ")
+        child.sendline("")  # Enter alone shows it
+        child.expect_exact("shown: local × upstream = ∂(a*b)/∂a · ∂L/∂(a*b) = -3 × 0.001341 = -0.004023")
+        child.expect_exact("score 2/4")
+        child.expect_exact("your answer> ")
+        child.sendline("0.002682")  # b's new gradient counts too
+        child.expect_exact("✓ right")
+        child.expect_exact("Quiz score 3/5.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_terminal_quiz_ends_cleanly_when_input_runs_out():
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "demos.step", "(y - t)**2", "y=0.3", "t=1", "--quiz"],
+        input="-1.4\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "✓ right" in result.stdout and "(no more answers: showing the remaining steps)" in result.stdout
+    assert "Quiz score 1/1." in result.stdout and "∂L/∂t = 1.4" in result.stdout
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+def open_quiz(browser, tmp_path, name="quiz.html"):
+    quiz = Player(build(*README)[0], quiz=True)
+    path = quiz.save(tmp_path / name)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return quiz, page, errors
+
+
+@pytest.mark.slow
+def test_quiz_in_the_player_keyboard_only(browser, tmp_path):
+    quiz, page, errors = open_quiz(browser, tmp_path)
+    steps = quiz.data["steps"]
+    assert page.inner_text(".cr-equation").startswith("Seed")
+    assert not page.is_visible(".cr-play")
+    assert page.eval_on_selector_all(".cr-viewport g.edge text", "ts => ts.length") == 0  # no locals given away
+
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".cr-equation") == steps[0]["ask"] + " ?"
+    assert page.evaluate("document.activeElement.classList.contains('cr-answer')")
+    texts = page.eval_on_selector_all(".cr-viewport text", "ts => ts.map(t => t.textContent)")
+    assert "grad 0.001341" not in texts  # not revealed yet
+    page.keyboard.type("0.001341")
+    page.keyboard.press("Enter")
+    assert page.inner_text(".cr-verdict").startswith("✓ Right")
+    assert page.inner_text(".cr-equation") == steps[0]["eq"]
+    assert page.inner_text(".cr-score") == "Score 1 / 1"
+    texts = page.eval_on_selector_all(".cr-viewport text", "ts => ts.map(t => t.textContent)")
+    assert "grad 0.001341" in texts
+
+    page.keyboard.press("Enter")  # on to the next step
+    assert page.inner_text(".cr-equation") == steps[1]["ask"] + " ?"
+    page.keyboard.type("-3 * 0.5")
+    page.keyboard.press("ArrowLeft")  # moves the caret while typing, not the player
+    assert page.inner_text(".cr-counter") == "step 2 of 5"
+    page.keyboard.press("Enter")
+    verdict = page.inner_text(".cr-verdict")
+    assert verdict.startswith("✗ Not quite")
+    assert "local × upstream = ∂(a*b + c)/∂(a*b) · ∂L/∂(a*b + c) = 1 × 0.001341 = 0.001341" in verdict
+    assert page.inner_text(".cr-score") == "Score 1 / 2"
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.type("0.001341")  # c's new gradient is right as well
+    page.keyboard.press("Enter")
+    assert page.inner_text(".cr-score") == "Score 2 / 3"
+    page.keyboard.press("ArrowLeft")  # back to the wrong one: the verdict is kept
+    assert page.inner_text(".cr-verdict").startswith("✗ Not quite")
+    assert page.input_value(".cr-answer") == "-3 * 0.5"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # an unanswered step is revealed without credit
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".cr-equation") == steps[3]["eq"]
+    assert page.inner_text(".cr-score") == "Score 2 / 4"
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_two_quizzes_on_one_page_keep_their_own_scores(browser, tmp_path):
+    quiz = Player(build(*README)[0], quiz=True)
+    page_file = tmp_path / "two.html"
+    page_file.write_text(f"<html><body>{quiz._repr_html_()}{quiz._repr_html_()}</body></html>", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    one, two = page.frame_locator("iframe").nth(0), page.frame_locator("iframe").nth(1)
+    one.locator(".cr-next").click()
+    one.locator(".cr-answer").fill("0.001341")
+    one.locator(".cr-answer").press("Enter")
+    two.locator(".cr-next").click()
+    two.locator(".cr-answer").fill("5")
+    two.locator(".cr-answer").press("Enter")
+    assert one.locator(".cr-score").inner_text() == "Score 1 / 1"
+    assert two.locator(".cr-score").inner_text() == "Score 0 / 1"
