@@ -42,6 +42,29 @@ def name(node: Value) -> str:
     return f"{ops.display(node) or 'leaf'}"
 
 
+def gradient_graph() -> Value:
+    """∂L/∂a for the README example L = tanh(a·b + c), as a graph, its backward-pass nodes named."""
+    L = readme_example()
+    a = L.parents[0].parents[0].parents[0]
+    (dLda,) = grad(L, [a], create_graph=True)
+    # ∂L/∂a = b × ∂L/∂e, and ∂L/∂e is ∂L/∂d itself (a + passes its upstream on unchanged);
+    # ∂L/∂d = (1 − L²) × ∂L/∂L, with ∂L/∂L = 1; and tanh's local 1 − L² = 1 + (−1 × L·L).
+    dLdd = dLda.parents[1]
+    one_minus = dLdd.parents[0]
+    minus = one_minus.parents[1]
+    square = minus.parents[0]
+    for node, label in ((dLda, "∂L/∂a"), (dLdd, "∂L/∂d"), (one_minus, "1 − L²"), (minus, "−L²"), (square, "L²")):
+        node.label = label
+    return dLda
+
+
+def save_gradient_graph(path: Path, dLda: Value | None = None) -> Path:
+    """Draw ∂L/∂a's graph (see :func:`gradient_graph`), its forward part in red, to ``path``."""
+    dLda = dLda or gradient_graph()
+    forward = topological_order(next(node for node in topological_order(dLda) if node.label == "L"))
+    return draw(dLda, highlight_nodes=forward, show_grad=False, rankdir="TB").save(path)
+
+
 def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[Result]:
     r = Report(show, __doc__)
 
@@ -64,17 +87,9 @@ def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[
     r.agree("min tanh'' = −4/(3√3)", -4 / (3 * math.sqrt(3)), derivatives(Value.tanh, x, 2)[2])
 
     r.say("\nThe gradient's graph. README example: L = tanh(a·b + c), a = 2, b = −3, c = 10.")
-    L = readme_example()
-    e = L.parents[0].parents[0]
-    a, b = e.parents
-    c = L.parents[0].parents[1]
-    (dLda,) = grad(L, [a], create_graph=True)
-    # Naming the backward pass's nodes: ∂L/∂a = b × ∂L/∂e, and ∂L/∂e is ∂L/∂d itself (a + passes its
-    # upstream on unchanged); ∂L/∂d = (1 − L²) × ∂L/∂L, with ∂L/∂L = 1; 1 − L² = 1 + (−1 × L·L).
-    dLdd = dLda.parents[1]
-    one_minus, minus, square = dLdd.parents[0], dLdd.parents[0].parents[1], dLdd.parents[0].parents[1].parents[0]
-    for node, label in ((dLda, "∂L/∂a"), (dLdd, "∂L/∂d"), (one_minus, "1 − L²"), (minus, "−L²"), (square, "L²")):
-        node.label = label
+    dLda = gradient_graph()
+    named = {node.label: node for node in topological_order(dLda) if node.label}
+    L, a, b, c, square = (named[label] for label in ("L", "a", "b", "c", "L²"))
     forward = set(topological_order(L))
     r.say("Its nodes, parents first; 'new' ones were made by the backward pass:")
     for node in topological_order(dLda):
@@ -92,7 +107,7 @@ def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[
 
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        path = draw(dLda, highlight_nodes=forward, show_grad=False, rankdir="TB").save(out / "gradient_graph.svg")
+        path = save_gradient_graph(out / "gradient_graph.svg", dLda)
         r.say(f"  wrote {path} (the forward graph in red; the rest is the backward pass, as nodes)")
 
     r.say("\nStepping through the gradient's graph: backward_steps(∂L/∂a) runs backprop on it,")

@@ -59,3 +59,10 @@ def test_demos_run_as_scripts(demo, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "checks hold" in result.stdout and "DISAGREES" not in result.stdout
+
+
+def test_the_gradient_graph_for_the_tour(tmp_path):
+    path = curvature.save_gradient_graph(tmp_path / "gradient_graph.svg")
+    svg = path.read_text(encoding="utf-8")
+    ET.fromstring(svg)
+    assert "∂L/∂a" in svg and "1 − L²" in svg
