@@ -285,6 +285,24 @@ def linear(*wxb: float) -> tuple[float, tuple[float, ...]]:
     return wxb[-1] + sum(map(float.__mul__, ws, xs)), xs + ws + (1.0,)
 
 
+@primitive(
+    "logsumexp",
+    lambda m, *xs: m.logsumexp(xs),
+    lambda m, out, *xs: tuple(m.exp(x - out) for x in xs),
+    arities=(1, 2, 5),
+)
+def logsumexp(*xs: float) -> tuple[float, tuple[float, ...]]:
+    """log Σ exp(x_i), shifted by the largest x so exp never overflows: d/dx_j = exp(x_j - logsumexp), the softmax"""
+    if any(x != x for x in xs):
+        return NAN, (NAN,) * len(xs)
+    top = max(xs)
+    if math.isinf(top):  # +inf wins; all -inf gives -inf; the derivative is nan at inf - inf, as PyTorch's
+        return top, tuple(math.exp(x - top) for x in xs)
+    exps = [math.exp(x - top) for x in xs]
+    total = math.fsum(exps)
+    return top + math.log(total), tuple(e / total for e in exps)
+
+
 # --- the namespaces the generic forms run on ---
 
 
@@ -322,6 +340,13 @@ def numpy_namespace() -> Namespace:
     def linear(ws: Sequence[Any], xs: Sequence[Any], b: Any) -> Any:
         return b + dot(ws, xs)
 
+    def logsumexp(xs: Any) -> Any:
+        # a sequence of arrays, or one array whose first axis runs over the terms
+        stacked = xs if isinstance(xs, np.ndarray) else np.stack(np.broadcast_arrays(*xs))
+        top = stacked.max(axis=0)
+        shift = np.where(np.isfinite(top), top, 0.0)
+        return np.log(np.exp(stacked - shift).sum(axis=0)) + shift
+
     return Namespace(
         exp=np.exp,
         log=np.log,
@@ -337,13 +362,14 @@ def numpy_namespace() -> Namespace:
         sum=lambda xs: np.sum(xs, axis=0),
         dot=dot,
         linear=linear,
+        logsumexp=logsumexp,
     )
 
 
 def values_namespace() -> Namespace:
     """The namespace for ``Value`` graphs: derivatives that can be differentiated again."""
     from autograd import functions
-    from autograd.value import Value, constant
+    from autograd.value import Value, apply, constant
 
     def step(x: Value) -> Value:
         return constant(relu(x.data)[1][0])
@@ -369,6 +395,7 @@ def values_namespace() -> Namespace:
         sum=functions.sum,
         dot=functions.dot,
         linear=functions.linear,
+        logsumexp=lambda xs: apply("logsumexp", xs),
     )
 
 
