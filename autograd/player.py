@@ -347,9 +347,10 @@ function paint(i) {
   for (const g of svg.querySelectorAll(".lit")) { g.classList.remove("lit"); }
   const lit = [];
   if (s) {
-    for (const id of [s.node, s.node + "_op", s.parent]) { if (nodes[id]) { lit.push(nodes[id]); } }
+    for (const id of [s.node, s.node + "_op"]) { if (nodes[id]) { lit.push(nodes[id]); } }
     const [titles, k] = s.edge;
     for (const t of titles) { if (edges[t] && edges[t][k]) { lit.push(edges[t][k]); break; } }
+    if (nodes[s.parent]) { lit.push(nodes[s.parent]); }  // last: reveal() falls back to it
   } else if (nodes[data.root]) {
     lit.push(nodes[data.root]);
   }
@@ -507,16 +508,23 @@ function zoom(s) {
   $("scale").textContent = Math.round(scale * 100) + "%";
 }
 function reveal(lit) {
+  // Scroll the highlighted step into view; when it is wider than the view, the parent
+  // (whose gradient just changed) wins.
   if (!lit.length) { return; }
   const v = view.getBoundingClientRect();
-  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
-  for (const g of lit) {
-    const r = g.getBoundingClientRect();
-    left = Math.min(left, r.left); top = Math.min(top, r.top);
-    right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
-  }
-  if (left < v.left || right > v.right) { view.scrollLeft += (left + right) / 2 - (v.left + v.right) / 2; }
-  if (top < v.top || bottom > v.bottom) { view.scrollTop += (top + bottom) / 2 - (v.top + v.bottom) / 2; }
+  const box = (gs) => {
+    const b = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    for (const g of gs) {
+      const r = g.getBoundingClientRect();
+      b.left = Math.min(b.left, r.left); b.top = Math.min(b.top, r.top);
+      b.right = Math.max(b.right, r.right); b.bottom = Math.max(b.bottom, r.bottom);
+    }
+    return b;
+  };
+  let b = box(lit);
+  if (b.right - b.left > v.width || b.bottom - b.top > v.height) { b = box(lit.slice(-1)); }
+  if (b.left < v.left || b.right > v.right) { view.scrollLeft += (b.left + b.right) / 2 - (v.left + v.right) / 2; }
+  if (b.top < v.top || b.bottom > v.bottom) { view.scrollTop += (b.top + b.bottom) / 2 - (v.top + v.bottom) / 2; }
 }
 $("in").addEventListener("click", () => zoom(scale * 1.25));
 $("out").addEventListener("click", () => zoom(scale / 1.25));

@@ -161,14 +161,15 @@ def test_the_model_player_is_legible_and_follows_the_step(browser, tmp_path):
             page.keyboard.press("ArrowRight")
             inside = page.evaluate(
                 """() => {
-                const v = document.querySelector('.cr-viewport').getBoundingClientRect();
-                return [...document.querySelectorAll('.cr-viewport g.node.lit')].every(g => {
-                    const r = g.getBoundingClientRect();
-                    return r.right > v.left && r.left < v.right && r.bottom > v.top && r.top < v.bottom;
-                });
+                const view = document.querySelector('.cr-viewport');
+                const v = view.getBoundingClientRect();
+                const parent = [...view.querySelectorAll('g.node.lit')].find(
+                    g => g.querySelector('title').textContent === view.dataset.parent);
+                const r = parent.getBoundingClientRect();
+                return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom;
             }"""
             )
-            assert inside, "the highlighted nodes scrolled out of view"
+            assert inside, "the parent being updated is out of view"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         scale = page.inner_text(".cr-scale")
         page.click(".cr-fit")
