@@ -222,3 +222,34 @@ def test_the_page_says_when_leaves_hold_earlier_gradient(browser, tmp_path):
     assert "a.grad, b.grad and c.grad include 1 earlier backward pass" in page.inner_text(".cr-note")
     assert "grad -0.004023" in page.eval_on_selector_all(".cr-viewport text", "ts => ts.map(t => t.textContent)")
     assert errors == []
+
+
+@pytest.mark.slow
+def test_players_shown_by_a_notebook_kernel_work_side_by_side(browser, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cells = [
+        "from autograd.player import player\nfrom autograd.expression import build",
+        'player(build("tanh(a*b + c)", {"a": 2.0, "b": -3.0, "c": 10.0})[0])',
+        'player(build("(y - t)**2", {"y": 0.3, "t": 1.0})[0], quiz=True)',
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    shown = [cell.outputs[0]["data"] for cell in notebook.cells[1:]]
+    assert all("text/html" in data for data in shown)
+    page_file = tmp_path / "outputs.html"
+    page_file.write_text("<html><body>" + "".join(d["text/html"] for d in shown) + "</body></html>", encoding="utf-8")
+    page, errors = open_page(browser, page_file)
+    one, two = page.frame_locator("iframe").nth(0), page.frame_locator("iframe").nth(1)
+    one.locator(".cr-next").click()
+    two.locator(".cr-next").click()
+    two.locator(".cr-answer").fill("-1.4")
+    two.locator(".cr-answer").press("Enter")
+    assert one.locator(".cr-counter").inner_text() == "step 1 of 5"
+    assert two.locator(".cr-score").inner_text() == "Score 1 / 1"
+    one.locator(".cr-prev").click()
+    assert one.locator(".cr-equation").inner_text().startswith("Seed")
+    assert two.locator(".cr-counter").inner_text() == "step 1 of 4"
+    assert errors == []
