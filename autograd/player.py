@@ -48,7 +48,8 @@ class Player:
         quiz: ask the learner for each contribution before revealing it.
         digits: significant digits for the numbers shown.
         title: the page's heading.
-        height: the inline frame's height in pixels (in notebooks).
+        height: the inline frame's height in pixels (in notebooks); by default enough for
+            the graph at a legible size, between 420 and 860.
     """
 
     def __init__(
@@ -58,14 +59,14 @@ class Player:
         quiz: bool = False,
         digits: int = DIGITS,
         title: str | None = None,
-        height: int = 640,
+        height: int | None = None,
     ) -> None:
         self.root = root
         self.quiz = quiz
         self.digits = digits
         self.title = title or (QUIZ_TITLE if quiz else TITLE)
-        self.height = height
         self.data = player_data(root, quiz=quiz, digits=digits)
+        self.height = height or _inline_height(self.data["svg"])
 
     def html(self) -> str:
         """The whole page, self-contained."""
@@ -122,6 +123,13 @@ def write_player(
     return Player(root, quiz=quiz, title=title, digits=digits).save(path)
 
 
+def _inline_height(svg: str) -> int:
+    """Pixels for the inline frame: the page's header plus the graph at the legible scale (0.75)."""
+    found = re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg)
+    graph = float(found.group(1)) * 4 / 3 * 0.75 if found else 400.0
+    return int(min(860, max(420, 300 + graph)))
+
+
 def _number(x: float) -> float | str:
     """A float for JSON: non-finite numbers as the strings JavaScript's ``Number()`` reads."""
     if math.isfinite(x):
@@ -165,8 +173,8 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
                     "c": _number(step.contribution),
                     "after": _number(step.after),
                     "explain": told.explain(),
-                    "hint": f"{told.local_symbol} · {told.upstream_symbol}, with {told.upstream_symbol} = "
-                    + told.upstream,
+                    "hint": f"{told.local_symbol} · {told.upstream_symbol} ({told.node} is "
+                    f"{name.how(value_of(step.node))}; {told.upstream_symbol} = {told.upstream})",
                     "parent_symbol": told.parent_symbol,
                 }
             )
