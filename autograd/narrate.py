@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from autograd.graph import Step, topological_order
 from autograd.numbers import DIGITS, format_number
@@ -26,11 +26,6 @@ MAX_ROOT_LABEL = 20  # a longer root label is called L in equations (the stepper
 MAX_DIGITS = 17  # enough for any float to round-trip, so an equation always multiplies out
 _INFIX = {"+", "*"}
 _SIMPLE = re.compile(r"[\w\[\],]+\Z")
-
-
-def graph_order(root: Value) -> list[Value]:
-    """:func:`autograd.topological_order` for a ``Value`` graph, typed as such."""
-    return cast("list[Value]", topological_order(cast(Any, root)))
 
 
 def value_of(node: object) -> Value:
@@ -49,7 +44,7 @@ class Namer:
     def __init__(self, root: Value, digits: int = DIGITS) -> None:
         self.root = root
         self.digits = digits
-        self.order = graph_order(root)
+        self.order = topological_order(root)
         self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(self.order)}
 
     def __call__(self, node: Value) -> str:
@@ -232,7 +227,7 @@ def running_total(step: Step, name: Namer, digits: int | None = None) -> str:
 
 def fresh_gradients(root: Value) -> dict[Value, float]:
     """The gradients one ``backward()`` from scratch would give, computed without touching any ``.grad``."""
-    order = graph_order(root)
+    order = topological_order(root)
     grads: dict[Value, float] = {node: 0.0 for node in order}
     grads[root] = 1.0
     for node in reversed(order):

@@ -21,7 +21,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from autograd.graph import backward_steps
 from autograd.narrate import Namer, describe, earlier_passes_note, value_of
@@ -155,7 +155,7 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
         }
         start[name.ids[root]] = format_number((root.grad if not root.parents else 0.0) + 1.0, digits)
         steps: list[dict[str, Any]] = []
-        for step in itertools.islice(backward_steps(cast(Any, root)), MAX_STEPS + 1):
+        for step in itertools.islice(backward_steps(root), MAX_STEPS + 1):
             if len(steps) == MAX_STEPS:
                 raise ValueError(f"more than {MAX_STEPS} chain-rule steps: too many for a player")
             told = describe(step, name)
