@@ -210,7 +210,7 @@ class GradientCheck:
                     "Raise max_paths= to see more."
                 )
             elif n > 1:
-                total = " + ".join(format_number(p.product) for p in row.paths)
+                total = _signed_sum([p.product for p in row.paths])
                 note = f"sum: {total} = {format_number(row.graph)}"
             if row.how:
                 guess = f"yours, {format_number(row.yours)}: {row.how}"
@@ -509,6 +509,15 @@ def _name(node: Value, root: Value | None = None) -> str:
 
 def _verdict_text(row: Row) -> str:
     return f"{row.verdict} ({row.how})" if row.how and row.right else row.verdict
+
+
+def _signed_sum(terms: Sequence[float]) -> str:
+    """``3 + 3 + 1``, ``-0.4985 - 0.2991``: each term after the first with its own sign."""
+    text = format_number(terms[0])
+    for term in terms[1:]:
+        shown = format_number(term)
+        text += f" - {shown[1:]}" if shown.startswith("-") else f" + {shown}"
+    return text
 
 
 def _listing(labels: Collection[str]) -> str:

@@ -229,3 +229,11 @@ def test_draw_highlights_the_wrong_nodes() -> None:
     assert lit != plain
     assert result.draw().source != plain
     assert isinstance(result, GradientCheck)
+
+
+def test_the_sum_line_writes_each_sign_once() -> None:
+    s = Value(0.6, label="s")
+    z = s * -0.5 + s * -0.25
+    z.label = "z"
+    text = str(check_gradients(z, {"s": -0.5}))
+    assert "sum: -0.5 - 0.25 = -0.75" in text
