@@ -1,4 +1,4 @@
-"""Activations and output functions by name, softmax and log-softmax — all made of `Value` ops."""
+"""Activations and output functions by name, log-sum-exp, softmax and log-softmax — all made of `Value` ops."""
 
 from __future__ import annotations
 
@@ -30,31 +30,39 @@ def activation(name: str) -> Activation:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
 
 
-def softmax(values: Sequence[Value | float]) -> list[Value]:
-    """ŷ_j = e^{a_j} / Σ_i e^{a_i}, stable for large inputs (``softmax([1000, 0])`` works).
+def logsumexp(values: Sequence[Value | float]) -> Value:
+    """log Σ_i e^{a_i} as one node (the op table's ``logsumexp``); ∂/∂a_j = softmax(a)_j.
 
-    The largest input is subtracted first as a constant; that changes neither the result
-    nor the gradients, and keeps every exponent at or below 0.
+    The op shifts by the largest input inside its own rule, so ``logsumexp([1000, 0])`` is
+    1000 and nothing overflows; because the shift is part of the op, a compiled function
+    (``autograd.compile``) recomputes it for every new input instead of freezing it.
     """
-    shifted = _shift_by_max(values)
-    exps = [s.exp() for s in shifted]
-    inverse_total = autograd.sum(exps) ** -1
-    return [e * inverse_total for e in exps]
+    return autograd.apply("logsumexp", _values(values))
+
+
+def softmax(values: Sequence[Value | float]) -> list[Value]:
+    """ŷ_j = e^{a_j} / Σ_i e^{a_i} = exp(a_j − logsumexp(a)), stable for large inputs (``softmax([1000, 0])`` works).
+
+    Every exponent is at most 0, so nothing overflows, and the gradients are the softmax
+    Jacobian ∂ŷ_j/∂a_i = ŷ_j (1(i = j) − ŷ_i).
+    """
+    values = _values(values)
+    minus_total = -autograd.apply("logsumexp", values)
+    return [(v + minus_total).exp() for v in values]
 
 
 def log_softmax(values: Sequence[Value | float]) -> list[Value]:
-    """log ŷ_j = a_j - log Σ_i e^{a_i}, computed stably (no exp of a large number)."""
-    shifted = _shift_by_max(values)
-    log_total = autograd.sum([s.exp() for s in shifted]).log()
-    return [s - log_total for s in shifted]
+    """log ŷ_j = a_j − logsumexp(a), computed stably (no exp of a large number)."""
+    values = _values(values)
+    minus_total = -autograd.apply("logsumexp", values)
+    return [v + minus_total for v in values]
 
 
-def _shift_by_max(values: Sequence[Value | float]) -> list[Value]:
-    values = [as_value(v) for v in values]
-    if not values:
+def _values(values: Sequence[Value | float]) -> list[Value]:
+    nodes = [as_value(v) for v in values]
+    if not nodes:
         raise ValueError("softmax of an empty sequence")
-    top = max(v.data for v in values)
-    return [v + (-top) for v in values]
+    return nodes
 
 
 OUTPUTS = {"linear", "sigmoid", "softmax"}

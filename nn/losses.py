@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value, as_value
-from nn.functional import log_softmax
+from nn.functional import logsumexp
 
 Numbers = Sequence[Value | float]
 
@@ -40,17 +42,42 @@ def mse_loss(pred: Numbers, target: Numbers, reduction: str = "mean", half: bool
     return loss * 0.5 if half else loss
 
 
-def cross_entropy(logits: Numbers, target: int) -> Value:
-    """−log softmax(logits)[target] = −log ŷ_ℓ, computed stably through log-softmax.
+def cross_entropy(logits: Numbers, target: int | Numbers) -> Value:
+    """−log softmax(logits)[ℓ] = logsumexp(a) − a_ℓ: cross-entropy on the logits, computed stably.
 
     Args:
         logits: the output pre-activations a_L (not probabilities).
-        target: the index ℓ of the true class.
+        target: the true class ℓ as an index, or as a one-hot vector (more generally, class
+            probabilities y summing to 1, giving −Σ_c y_c log ŷ_c = logsumexp(a) − Σ_c y_c a_c).
+
+    Under ``autograd.compile`` the targets are data and must stay in the graph: pass them as
+    one-hot vectors (``nn.one_hot(k, n)``). A class index that is a traced ``Value`` is refused,
+    because indexing with it would freeze the index of the batch that was traced.
     """
-    logits = list(logits)
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(logits):
-        raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
-    return -log_softmax(logits)[target]
+    logits = [as_value(a) for a in logits]
+    if not logits:
+        raise ValueError("cross_entropy needs at least one logit")
+    n = len(logits)
+    if isinstance(target, Value):
+        raise TypeError(
+            "cross_entropy got a Value as the class index; pass the target as a one-hot vector "
+            f"(nn.one_hot(k, {n})) so that it is data (under autograd.compile it would otherwise be frozen)"
+        )
+    if isinstance(target, (int, numbers.Integral)) and not isinstance(target, bool):
+        if not 0 <= target < n:
+            raise ValueError(f"target must be a class index in 0..{n - 1}, got {target!r}")
+        return logsumexp(logits) - logits[int(target)]
+    if isinstance(target, (str, bytes)) or not isinstance(target, Sequence):
+        raise ValueError(f"target must be a class index in 0..{n - 1} or a one-hot vector, got {target!r}")
+    probs = list(target)
+    if len(probs) != n:
+        raise ValueError(f"a one-hot target needs {n} entries, one per logit, got {len(probs)}")
+    plain = [y for y in probs if not isinstance(y, Value)]
+    if len(plain) == n:
+        if not all(0.0 <= y <= 1.0 for y in plain) or abs(math.fsum(plain) - 1.0) > 1e-9:
+            raise ValueError(f"target probabilities must be in [0, 1] and sum to 1, got {plain!r}")
+    # Σ_c y_c = 1, so −Σ_c y_c (a_c − logsumexp(a)) = logsumexp(a) − Σ_c y_c a_c
+    return logsumexp(logits) - autograd.dot(probs, logits)
 
 
 def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean") -> Value:
@@ -62,10 +89,14 @@ def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean"
 
 
 def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Value:
-    """The SVM max-margin loss Σ max(0, 1 − y·s) for labels y in {−1, +1}, as in micrograd's demo."""
+    """The SVM max-margin loss Σ max(0, 1 − y·s) for labels y in {−1, +1}, as in micrograd's demo.
+
+    Labels that are numbers are checked; labels that are ``Value``s (traced data under
+    ``autograd.compile``) are used as they are.
+    """
     terms = []
     for s, y in _pairs(scores, labels):
-        if y not in (-1, 1):
+        if not isinstance(y, Value) and y not in (-1, 1):
             raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
         terms.append((1 + s * -y).relu())
     return _reduce(terms, reduction)

@@ -6,6 +6,7 @@ import pytest
 
 import nn
 from autograd import Value, gradcheck
+from nn.functional import logsumexp
 
 
 def test_softmax_is_stable_and_sums_to_one():
@@ -27,6 +28,24 @@ def test_softmax_gradient_matches_finite_differences():
     gradcheck(lambda *a: nn.softmax(a)[1] * 3.0 + nn.log_softmax(a)[0], xs)
 
 
+def test_logsumexp_is_one_stable_node_whose_gradient_is_the_softmax():
+    xs = [Value(v) for v in (0.3, -1.2, 2.0)]
+    out = logsumexp(xs)
+    assert out.op == "logsumexp" and out.parents == tuple(xs)
+    assert out.data == pytest.approx(math.log(sum(math.exp(x.data) for x in xs)))
+    out.backward()
+    assert [x.grad for x in xs] == pytest.approx([p.data for p in nn.softmax([0.3, -1.2, 2.0])])
+    assert logsumexp([1e5, 0.0]).data == 1e5 and logsumexp([-1e5, -1e5]).data == pytest.approx(-1e5 + math.log(2))
+    gradcheck(lambda *a: logsumexp(a), [Value(0.1), Value(-0.4), Value(1.3)])
+
+
+def test_softmax_and_log_softmax_stay_finite_for_huge_inputs():
+    xs = [Value(v * 1e5) for v in (0.3, -1.2, 2.0)]
+    ys = nn.softmax(xs)
+    (ys[0] + nn.log_softmax(xs)[1]).backward()
+    assert all(math.isfinite(v) for v in [*(y.data for y in ys), *(x.grad for x in xs)])
+
+
 def test_mse_conventions():
     pred, target = [Value(1.0), Value(3.0)], [0.0, 1.0]
     assert nn.mse_loss(pred, target).data == pytest.approx((1 + 4) / 2)
@@ -42,6 +61,34 @@ def test_cross_entropy_is_minus_log_of_the_true_class_probability():
     p0 = math.exp(2.0) / (math.exp(2.0) + math.exp(1.0) + math.exp(0.1))
     assert loss.data == pytest.approx(-math.log(p0))
     assert nn.cross_entropy([1000.0, 0.0], 1).data == pytest.approx(1000.0)
+
+
+def test_cross_entropy_takes_a_one_hot_target_or_class_probabilities():
+    logits = [Value(2.0), Value(1.0), Value(0.1)]
+    by_index = nn.cross_entropy(logits, 1)
+    by_index.backward()
+    grads = [a.grad for a in logits]
+    for a in logits:
+        a.grad = 0.0
+    one_hot = nn.cross_entropy(logits, nn.one_hot(1, 3))
+    one_hot.backward()
+    assert one_hot.data == pytest.approx(by_index.data, rel=1e-15)
+    assert [a.grad for a in logits] == pytest.approx(grads, rel=1e-15)
+    soft = nn.cross_entropy(logits, [0.25, 0.75, 0.0])
+    log_p = [v.data for v in nn.log_softmax([2.0, 1.0, 0.1])]
+    assert soft.data == pytest.approx(-(0.25 * log_p[0] + 0.75 * log_p[1]))
+    gradcheck(lambda *a: nn.cross_entropy(a, [0.25, 0.75, 0.0]), [Value(2.0), Value(1.0), Value(0.1)])
+
+
+def test_cross_entropy_refuses_a_value_as_class_index():
+    """A traced target index would be frozen by indexing: one-hot keeps the target in the graph."""
+    with pytest.raises(TypeError, match="one-hot"):
+        nn.cross_entropy([Value(1.0), Value(2.0)], Value(1.0))
+
+
+def test_hinge_loss_takes_labels_that_are_values():
+    s, y = [Value(0.5), Value(-2.0)], [Value(1.0), Value(-1.0)]
+    assert nn.hinge_loss(s, y, reduction="sum").data == pytest.approx(0.5 + 0.0)
 
 
 def test_binary_cross_entropy_and_hinge():
@@ -73,6 +120,10 @@ def test_one_hot():
         (lambda: nn.mse_loss([], []), "at least one"),
         (lambda: nn.mse_loss([1.0], [1.0], reduction="max"), "reduction"),
         (lambda: nn.cross_entropy([1.0, 2.0], 2), "class index in 0..1"),
+        (lambda: nn.cross_entropy([1.0, 2.0], [1.0]), "needs 2 entries"),
+        (lambda: nn.cross_entropy([1.0, 2.0], [0.5, 0.6]), "sum to 1"),
+        (lambda: nn.cross_entropy([1.0, 2.0], "a"), "one-hot"),
+        (lambda: nn.cross_entropy([], 0), "at least one"),
         (lambda: nn.hinge_loss([1.0], [0]), "-1 or \\+1"),
         (lambda: nn.softmax([]), "empty"),
         (lambda: nn.binary_cross_entropy([1.0], [1.0]), "log"),
