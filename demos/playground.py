@@ -371,7 +371,7 @@ _PAGE = """<!DOCTYPE html>
     D.points.forEach(function (p) {
       var xy = toCanvas(p[0], p[1]);
       ctx.beginPath();
-      ctx.arc(xy[0], xy[1], 7, 0, 2 * Math.PI);
+      ctx.arc(xy[0], xy[1], D.points.length > 20 ? 7 : 14, 0, 2 * Math.PI);
       ctx.fillStyle = p[2] ? "rgb(" + POS + ")" : "rgb(" + NEG + ")";
       ctx.fill();
       ctx.lineWidth = 2; ctx.strokeStyle = "#202124"; ctx.stroke();
