@@ -34,7 +34,7 @@ import itertools
 import math
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
 from autograd.numbers import format_number
@@ -314,7 +314,7 @@ def check_gradients(
     """
     if max_paths < 1:
         raise ValueError(f"max_paths must be at least 1, got {max_paths!r}")
-    order = cast("list[Value]", topological_order(cast(Any, root)))
+    order = topological_order(root)
     by_label: dict[str, list[Value]] = {}
     for node in order:
         if node.label and _has_gradient(node):
