@@ -6,8 +6,9 @@
 >>> L.backward()
 """
 
+from autograd.check import GradientCheck, UnknownLabelError, check_gradients
 from autograd.drawing import Drawing, draw
-from autograd.functions import dot, linear, sum
+from autograd.functions import dot, linear, logsumexp, sum
 from autograd.grad_mode import detect_anomaly, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import Step, backward_steps, topological_order
@@ -20,11 +21,14 @@ __all__ = [
     "Constant",
     "Drawing",
     "GradcheckError",
+    "GradientCheck",
+    "UnknownLabelError",
     "Step",
     "Value",
     "apply",
     "as_value",
     "backward_steps",
+    "check_gradients",
     "constant",
     "detect_anomaly",
     "dot",
@@ -32,6 +36,7 @@ __all__ = [
     "format_number",
     "gradcheck",
     "linear",
+    "logsumexp",
     "no_grad",
     "sum",
     "topological_order",

@@ -41,6 +41,14 @@ def sum(values: Sequence[Number]) -> Value:  # noqa: A001 - mirrors torch.sum / 
     return make_node("sum", parents, *ops.total(*map(_data, parents)))
 
 
+def logsumexp(values: Sequence[Number]) -> Value:
+    """log Σ exp(x_i) as one node, stable for any inputs; ∂/∂x_j = softmax(x)_j."""
+    parents = _values(values, "values")
+    if not parents:
+        raise ValueError("logsumexp() of an empty sequence: there is nothing to add")
+    return make_node("logsumexp", parents, *ops.logsumexp(*map(_data, parents)))
+
+
 def dot(ws: Sequence[Number], xs: Sequence[Number]) -> Value:
     """Σ w_i x_i as one node; ∂/∂w_i = x_i and ∂/∂x_i = w_i."""
     ws, xs = _values(ws, "ws"), _values(xs, "xs")

@@ -68,6 +68,20 @@ class Value:
         name = f"label={self.label!r}, " if self.label else ""
         return f"{type(self).__name__}({name}data={self.data!r}, grad={self.grad!r})"
 
+    def _repr_html_(self) -> str:
+        """A notebook shows a Value as a small table: label, data, grad and the op that made it."""
+        from html import escape
+
+        from autograd.numbers import format_number
+
+        made = f"{ops.display(self)} of {len(self.parents)}" if self.parents else "leaf"
+        kind = "constant" if not self.requires_grad else made
+        cells = [("label", self.label or "—"), ("data", format_number(self.data, 6))]
+        cells += [("grad", format_number(self.grad, 6)), ("op", kind)]
+        head = "".join(f"<th>{escape(k)}</th>" for k, _ in cells)
+        body = "".join(f"<td>{escape(v)}</td>" for _, v in cells)
+        return f"<table><tr>{head}</tr><tr>{body}</tr></table>"
+
     # --- primitives: the rule comes from the op table, these only wire the node ---
 
     def __add__(self, other: Value | float) -> Value:

@@ -40,6 +40,7 @@ TORCH = {
     "sin": torch.sin,
     "cos": torch.cos,
     "sum": lambda *xs: torch.stack(xs).sum(),
+    "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
     "dot": lambda *wx: (_halves(wx)[0] * _halves(wx)[1]).sum(),
     "linear": lambda *wxb: wxb[-1] + (_halves(wxb[:-1])[0] * _halves(wxb[:-1])[1]).sum(),
 }

@@ -76,3 +76,22 @@ def test_label_must_be_a_string():
 def test_bad_values_raise_readable_errors(operation, error, message):
     with pytest.raises(error, match=message):
         operation()
+
+
+def test_a_value_shows_as_a_small_table_in_a_notebook():
+    from html.parser import HTMLParser
+
+    cells = []
+
+    class Cells(HTMLParser):
+        def handle_data(self, data):
+            cells.append(data)
+
+    x = Value(2.0, label="<x>")
+    y = x * 3.0
+    y.backward()
+    Cells().feed(y._repr_html_())
+    assert cells == ["label", "data", "grad", "op", "—", "6", "1", "* of 2"]
+    html = x._repr_html_()
+    assert "&lt;x&gt;" in html and "<x>" not in html.replace("<th>", "").replace("<td>", "")
+    assert "constant" in y.parents[1]._repr_html_()
