@@ -37,7 +37,7 @@ def logsumexp(values: Sequence[Value | float]) -> Value:
     1000 and nothing overflows; because the shift is part of the op, a compiled function
     (``autograd.compile``) recomputes it for every new input instead of freezing it.
     """
-    return autograd.apply("logsumexp", _values(values))
+    return autograd.logsumexp(_values(values))
 
 
 def softmax(values: Sequence[Value | float]) -> list[Value]:
@@ -47,14 +47,14 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
     Jacobian ∂ŷ_j/∂a_i = ŷ_j (1(i = j) − ŷ_i).
     """
     values = _values(values)
-    minus_total = -autograd.apply("logsumexp", values)
+    minus_total = -autograd.logsumexp(values)
     return [(v + minus_total).exp() for v in values]
 
 
 def log_softmax(values: Sequence[Value | float]) -> list[Value]:
     """log ŷ_j = a_j − logsumexp(a), computed stably (no exp of a large number)."""
     values = _values(values)
-    minus_total = -autograd.apply("logsumexp", values)
+    minus_total = -autograd.logsumexp(values)
     return [v + minus_total for v in values]
 
 
