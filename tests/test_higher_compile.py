@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 import autograd
@@ -29,3 +31,6 @@ def test_a_gradient_penalty_compiles_and_replays_like_the_eager_function():
         eager = penalised(xs)
         eager.backward()
         assert replayed == pytest.approx((eager.data, w.grad, v.grad), rel=1e-12)
+    shown = io.StringIO()
+    compiled.explain(file=shown)
+    assert "replayed as" in shown.getvalue()  # a replay, not the eager fallback
