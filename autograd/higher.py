@@ -31,6 +31,13 @@ Differences from ``torch.autograd.grad`` (everything else follows it):
   of the inputs is used, and each gets ``None`` (or 0 with ``materialize_grads=True``).
   :func:`hessian` and :func:`hvp` rely on that for functions whose gradient is constant.
 - There is no ``is_grads_batched`` and no ``only_inputs``.
+
+As in PyTorch, ``create_graph=True`` records the gradient's graph even inside ``no_grad()``,
+and a gradient may be a node shared with another input's (∂(x + y)/∂x and ∂(x + y)/∂y are
+the same constant 1), so label a gradient only if you made it alone. Both paths keep the
+numeric contract as ``backward()`` does: a relu or abs that is flat blocks even an infinite
+upstream, and ``detect_anomaly()`` names the op at the first non-finite contribution.
+relu and abs have second derivative 0 everywhere, their kinks included (PyTorch's choice).
 """
 
 from __future__ import annotations
