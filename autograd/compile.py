@@ -257,10 +257,11 @@ class _Group:
     start: int = 0
     needs_grad: bool = False
     shape: tuple[int, int, int] = (0, 0, 0)  # matmul: samples, units, inputs
-    # matmul: each unit's (weights, bias, number) and each sample's inputs, as node indices
+    # matmul: each unit's (weights, bias, number) and each sample's inputs, as node indices;
+    # each member's (sample number, unit number)
     units: list[tuple[list[int], int, int]] = field(default_factory=list)
     samples: list[list[int]] = field(default_factory=list)
-    member_key: dict[int, tuple[tuple[int, ...], int]] = field(default_factory=dict)
+    member_key: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -560,7 +561,7 @@ def _compile(
     outputs = [v for v in _leaves_of(tree) if isinstance(v, Value)]
     order: list[Any] = graph.topological_order(_Root(tuple(outputs)))
     order.pop()  # the stand-in root
-    builder = _Builder(order, leaves, made_without_grad)
+    builder = _Builder(order, leaves, outputs, made_without_grad)
     return builder.program(signature, tree, outputs, pieces)
 
 
@@ -573,13 +574,15 @@ def _leaves_of(tree: Any) -> list[Any]:
 class _Builder:
     """Groups a traced graph, lays its values out in one array, and writes the program."""
 
-    def __init__(self, order: list[Value], leaves: list[Value], made_without_grad: set[int]) -> None:
+    def __init__(
+        self, order: list[Value], leaves: list[Value], outputs: list[Value], made_without_grad: set[int]
+    ) -> None:
         np = _np()
         self.order = order
         self.n_inputs = len(leaves)
         # Values hash by identity, so they key dicts directly.
         position: dict[Any, int] = {node: i for i, node in enumerate(order)}
-        self.position = position
+        self.outputs = [position[v] for v in outputs]
         inputs = {v: k for k, v in enumerate(leaves)}
         n = len(order)
         kind = [""] * n  # input, param, const, op
@@ -587,19 +590,20 @@ class _Builder:
         needs = [False] * n
         slot = [-1] * n
         get = position.__getitem__
-        self.edges = 0
         params: list[int] = []
         consts: list[int] = []
         groups: dict[tuple[Any, ...], list[int]] = {}
-        pidx_of: list[list[int]] = [[]] * n  # each node's parents, as indices into order
-        self.pidx = pidx_of
+        # every node's parents, as indices into order: node i's are edges[offsets[i]:offsets[i + 1]]
+        edges: list[int] = []
+        offsets = [0] * (n + 1)
+        self.edge_list, self.offsets = edges, offsets
         level_of, needs_of = level.__getitem__, needs.__getitem__
         for i, node in enumerate(order):
             parents = node.parents
             if parents:
                 kind[i] = "op"
-                pidx_of[i] = pidx = list(map(get, parents))
-                self.edges += len(pidx)
+                pidx = list(map(get, parents))
+                edges += pidx
                 level[i] = 1 + max(map(level_of, pidx))
                 needs[i] = any(map(needs_of, pidx))
                 key = (level[i], node.op, len(pidx), node.params)
@@ -619,6 +623,9 @@ class _Builder:
                 kind[i] = "param"
                 needs[i] = True
                 params.append(i)
+            offsets[i + 1] = len(edges)
+        del position, inputs, get  # the largest of the build's own tables: free it before the layout
+        self.edges = len(edges)
         self.kind, self.level, self.needs, self.slot = kind, level, needs, slot
         self.group_list = [
             _Group(key[0], key[1], key[2], key[3], members) for key, members in sorted(groups.items(), key=_group_order)
@@ -647,8 +654,9 @@ class _Builder:
                 seen.add(i)
                 (param_order if kind[i] == "param" else const_order).append(i)
 
-        pidx = self.pidx
-        for g in self.group_list:
+        parents_of = self.parents_of
+        layers_first = sorted(self.group_list, key=lambda g: g.kind != "matmul")  # stable: level order within
+        for g in layers_first:
             if g.kind == "matmul":
                 for ws, _, _ in g.units:
                     for i in ws:
@@ -660,7 +668,7 @@ class _Builder:
                         touch(i)
             else:
                 for i in g.members:
-                    for j in pidx[i]:
+                    for j in parents_of(i):
                         touch(j)
         for i in params + consts:  # leaves only reachable as outputs
             touch(i)
@@ -678,14 +686,16 @@ class _Builder:
         for g in self.group_list:
             g.start = base
             if g.kind == "matmul":
-                g.samples.sort(key=lambda xs: [slot[i] for i in xs])
+                rows = sorted(range(len(g.samples)), key=lambda s: [slot[i] for i in g.samples[s]])
+                g.samples = [g.samples[s] for s in rows]
                 g.units.sort(key=lambda unit: slot[unit[0][0]])
-                where = {}
-                for s, xs in enumerate(g.samples):
-                    for u, unit in enumerate(g.units):
-                        where[(tuple(xs), unit[2])] = base + s * len(g.units) + u
+                row_of = {s: r for r, s in enumerate(rows)}
+                column_of = {unit[2]: c for c, unit in enumerate(g.units)}
+                width = len(g.units)
                 for i in g.members:
-                    slot[i] = where[g.member_key[i]]
+                    s, u = g.member_key[i]
+                    slot[i] = base + row_of[s] * width + column_of[u]
+                g.member_key = {}
                 g.members.sort(key=slot.__getitem__)
                 g.shape = (len(g.samples), len(g.units), len(g.units[0][0]))
             else:
@@ -697,7 +707,8 @@ class _Builder:
 
     def _member_order(self, i: int) -> tuple[int, ...]:
         slot = self.slot
-        return (*[slot[j] for j in self.pidx[i][:4]], i)
+        start = self.offsets[i]
+        return (*[slot[j] for j in self.edge_list[start : min(start + 4, self.offsets[i + 1])]], i)
 
     def _find_layer(self, g: _Group) -> bool:
         """Whether a group of ``linear`` nodes is samples × units sharing inputs and weights: a matmul."""
@@ -707,13 +718,13 @@ class _Builder:
         pairs = set()
         member_key = {}
         for i in g.members:
-            idx = self.pidx[i]
+            idx = self.parents_of(i)
             ws, xs, b = tuple(idx[:n]), tuple(idx[n : 2 * n]), idx[2 * n]
             unit = ws + (b,)
             s = samples.setdefault(xs, len(samples))
             u = units.setdefault(unit, len(units))
             pairs.add((s, u))
-            member_key[i] = (xs, u)
+            member_key[i] = (s, u)
         if len(pairs) != g.size or len(samples) * len(units) != g.size or (len(samples) == 1 and len(units) == 1):
             return False
         g.samples = [list(xs) for xs in samples]
@@ -735,7 +746,7 @@ class _Builder:
         out_tree = self._out_tree(tree)
         program = _Program(signature, nodes, self.edges, groups, params, out_tree, "replay")
         program.n_inputs, program.param_range = self.n_inputs, self.param_range
-        program.out_slots = [self.slot[self.position[v]] for v in outputs]
+        program.out_slots = [self.slot[i] for i in self.outputs]
         if floats > MAX_FLOAT_NODES:
             program.mode = "eager"
             program.reason = f"{floats:,} nodes would run one at a time (a long narrow chain); eager is as fast"
@@ -771,12 +782,12 @@ class _Builder:
         self.float_nodes: set[int] = {i for g in self.group_list if g.kind == "floats" for i in g.members}
         # float-run nodes whose value array code reads (so it is stored in V), or whose gradient
         # array code or the seed adds into D
-        self.shared: set[int] = {self.position[v] for v in outputs} & self.float_nodes
+        self.shared: set[int] = set(self.outputs) & self.float_nodes
         for g in self.group_list:
             if g.kind == "matmul":
                 operands = [i for ws, b, _ in g.units for i in (*ws, b)] + [i for xs in g.samples for i in xs]
             elif g.kind != "floats":
-                operands = [j for i in g.members for j in self.pidx[i]]
+                operands = [j for i in g.members for j in self.parents_of(i)]
             else:
                 continue
             self.shared.update(self.float_nodes.intersection(operands))
@@ -786,7 +797,7 @@ class _Builder:
             f, b = self._group_code(g)
             fwd += f
             bwd_groups.append(b)
-        out_slots = [slot[self.position[v]] for v in outputs]
+        out_slots = [slot[i] for i in self.outputs]
         p0, p1 = self.param_range
         c0, c1 = self.const_range
         head = ["def program(pieces, PARAMS):", f"    V = np.empty({self.size})"]
@@ -807,8 +818,7 @@ class _Builder:
         head.append("    with np.errstate(all='ignore'):")
         body = ["        " + line for line in fwd] or ["        pass"]
         outs = []
-        for s, v in zip(out_slots, outputs):
-            i = self.position[v]
+        for s, i in zip(out_slots, self.outputs):
             outs.append(f"f{i}" if i in self.float_nodes else f"V.item({s})")
         tail = [f"    slot = yield ({', '.join(outs)}{',' if len(outs) == 1 else ''})"]
         tail.append("    while True:")
@@ -888,15 +898,16 @@ class _Builder:
             return self._nary_code(g)
         return self._elementwise_code(g)
 
-    def _parents(self, i: int) -> list[int]:
-        return self.pidx[i]
+    def parents_of(self, i: int) -> list[int]:
+        """Node i's parents, as indices into the order."""
+        return self.edge_list[self.offsets[i] : self.offsets[i + 1]]
 
     def _elementwise_code(self, g: _Group) -> tuple[list[str], list[str]]:
         k = self._name("k", None)
         op = ops.OPS[g.op]
         fwd_fn = self._name("F", op.forward)
         grads_fn = self._name("G", op.grads)
-        columns = list(zip(*(self._parents(i) for i in g.members)))
+        columns = list(zip(*(self.parents_of(i) for i in g.members)))
         access = [self._vector(list(col)) for col in columns]
         xs = [f"x{k}_{p}" for p in range(g.arity)]
         params = "".join(f", {self._literal(x)}" for x in g.params)
@@ -917,7 +928,7 @@ class _Builder:
 
     def _nary_code(self, g: _Group) -> tuple[list[str], list[str]]:
         k = self._name("k", None)
-        rows = [self._parents(i) for i in g.members]
+        rows = [self.parents_of(i) for i in g.members]
         s, e = g.start, g.start + g.size
         fwd = [f"# level {g.level}: {g.op} of {g.arity} × {g.size}"]
         bwd = [f"# level {g.level}: {g.op} of {g.arity} × {g.size}", f"u = D[{s}:{e}]", "uc = u[:, None]"]
@@ -985,7 +996,7 @@ class _Builder:
         bwd: list[str] = []
         kind = self.kind
         for i in g.members:
-            parents = self._parents(i)
+            parents = self.parents_of(i)
             args = []
             for j in parents:
                 if j in self.float_nodes:
