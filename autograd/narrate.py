@@ -37,8 +37,9 @@ class Namer:
     """Names nodes as the drawing shows them: the label, else the op and the value.
 
     ``tanh(…)=0.9051`` is an unlabelled tanh node holding 0.9051, ``…*…=-6`` an unlabelled
-    product; a constant is its number. ``ids`` maps each node to its id in the drawing
-    (``n0, n1, …`` in topological order), which the player uses to find it in the SVG.
+    product, ``…*-1=1.4`` a product with the constant -1; a constant is its number.
+    ``ids`` maps each node to its id in the drawing (``n0, n1, …`` in topological order),
+    which the player uses to find it in the SVG.
     """
 
     def __init__(self, root: Value, digits: int = DIGITS) -> None:
@@ -62,8 +63,9 @@ class Namer:
         if not node.parents:
             return f"leaf={value}"
         op = display(node)
-        if op in _INFIX:
-            return f"…{op}…={value}"
+        if op in _INFIX:  # a constant operand is shown, as the drawing folds it into the op: …*-1
+            operands = [self.drawn(p) if not p.requires_grad and not p.parents else "…" for p in node.parents]
+            return f"{op.join(operands)}={value}"
         if op.startswith("**"):
             return f"…{op}={value}"
         return f"{op}(…)={value}"

@@ -159,7 +159,7 @@ def test_unlabelled_nodes_are_named_by_op_and_value_never_by_internal_id():
     root = (a * b + 10).tanh()
     out = lines_of(root)
     assert not re.search(r"\bn\d+\b", out)
-    assert "…*…=-6" in out and "…+…=4" in out
+    assert "…*…=-6" in out and "…+10=4" in out  # the constant shows, as in the drawing's op "+ 10"
     assert "L = tanh(…)=0.9993" in out  # the root: named L, and said what it is
     frames = Player((Value(2.0, label="a") * Value(-3.0, label="b") + 10).tanh()).data
     assert not re.search(r"\bn\d+\b", " ".join(f["eq"] + f["total"] for f in frames["steps"]))
