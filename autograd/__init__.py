@@ -9,9 +9,10 @@
 from autograd.check import GradientCheck, UnknownLabelError, check_gradients
 from autograd.drawing import Drawing, draw
 from autograd.functions import dot, linear, logsumexp, sum
-from autograd.grad_mode import detect_anomaly, no_grad
+from autograd.grad_mode import detect_anomaly, enable_grad, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import Step, backward_steps, topological_order
+from autograd.higher import grad, hessian, hvp
 from autograd.numbers import format_number
 from autograd.ops import OPS
 from autograd.value import Constant, Value, apply, as_value, constant
@@ -33,8 +34,12 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "draw",
+    "enable_grad",
     "format_number",
+    "grad",
     "gradcheck",
+    "hessian",
+    "hvp",
     "linear",
     "logsumexp",
     "no_grad",

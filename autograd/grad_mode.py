@@ -43,6 +43,19 @@ def no_grad() -> Iterator[None]:
 
 
 @contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record the graph again inside a ``no_grad()`` block (as ``torch.enable_grad``)."""
+    global enabled
+    previous, enabled = enabled, True
+    _update()
+    try:
+        yield
+    finally:
+        enabled = previous
+        _update()
+
+
+@contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Inside this block the first non-finite number raises ``FloatingPointError``.
 

@@ -43,8 +43,7 @@ relu and abs have second derivative 0 everywhere, their kinks included (PyTorch'
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Literal, overload
 
 from autograd import grad_mode, ops
@@ -379,13 +378,4 @@ def _needed(order: list[Value], wanted: set[Value]) -> set[Value]:
     return needed
 
 
-@contextmanager
-def _grad_enabled() -> Iterator[None]:
-    """Record the gradient's graph even inside ``no_grad()``, as PyTorch does for ``create_graph``."""
-    previous, grad_mode.enabled = grad_mode.enabled, True
-    grad_mode._update()
-    try:
-        yield
-    finally:
-        grad_mode.enabled = previous
-        grad_mode._update()
+_grad_enabled = grad_mode.enable_grad  # record the gradient's graph even inside no_grad(), as PyTorch

@@ -134,8 +134,10 @@ def mul(x: float, y: float) -> tuple[float, tuple[float, ...]]:
 )
 def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
     """d(x ** n)/dx = n * x ** (n - 1), for a number exponent n"""
-    if n == 0:  # x ** 0 = 1, but NaN in is NaN out (IEEE would give nan ** 0 = 1)
-        return (1.0, (0.0,)) if x == x else (NAN, (NAN,))
+    if x != x:  # NaN in, NaN out, derivative included (IEEE would give nan ** 0 = 1)
+        return NAN, (NAN,)
+    if n == 0:
+        return 1.0, (0.0,)
     if x == 0.0 and n < 0:
         raise ZeroDivisionError(f"0 ** {n!r} is undefined: it divides by zero")
     if x < 0.0 and not float(n).is_integer():
@@ -378,7 +380,8 @@ def values_namespace() -> Namespace:
         return constant(absolute(x.data)[1][0])
 
     def times_log(out: Value, x: Value) -> Value:
-        return out * x.log() if x.data > 0 else constant(power_value(x.data, 1.0)[1][1])
+        # x ** y's ∂/∂y: out·log(x) for x > 0; 0 at x = 0 (as the float rule); NaN below (only with a NaN y).
+        return out * x.log() if x.data > 0 else constant(0.0 if x.data == 0 else NAN)
 
     return Namespace(
         exp=Value.exp,
