@@ -430,7 +430,8 @@ class Compiled:
         for sig in signature:
             arg, start = _unflatten(sig, leaves, start)
             traced_args.append(arg)
-        with _watching() as watch:
+        recording = grad_mode.enabled
+        with grad_mode.enable_grad(), _watching() as watch:  # a call under no_grad() still needs the graph
             result = self.fn(*traced_args)
         if watch.error is not None:
             raise watch.error  # it was raised inside the function, which swallowed it
@@ -439,6 +440,9 @@ class Compiled:
         self._cache[signature] = program
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+        if not recording:  # as eager under no_grad: plain leaves
+            values = [v.data for v in _leaves_of(_output_tree(result)) if isinstance(v, Value)]
+            return _build_outputs(program.outputs, values, lambda data, k: Value(data))
         return result  # the trace is an eager pass: its result is exactly eager's
 
     # --- showing ---

@@ -332,6 +332,20 @@ def test_backward_accumulates_like_eager_and_the_result_is_not_a_value(monkeypat
     assert type(plain) is Value and plain.data == pytest.approx(0.9) and not plain.parents
 
 
+def test_a_first_call_under_no_grad_still_traces(monkeypatch):
+    """Evaluation often comes first under no_grad(): the trace records the graph anyway."""
+    monkeypatch.setattr(C, "_EAGER_NODE_US", 1e9)
+    w = Value(0.3)
+    step = jit(lambda xs: [w * x for x in xs])
+    with no_grad():
+        first = step([1.0, 2.0])
+        again = step([3.0, 4.0])
+    assert [type(v) for v in first] == [Value, Value] and [v.data for v in again] == pytest.approx([0.9, 1.2])
+    assert step.traces == 1
+    step([1.0, 1.0])[1].backward()
+    assert w.grad == 1.0
+
+
 # --- the pitfalls: each must fail loudly or be right, never silently wrong ---
 
 
