@@ -93,7 +93,7 @@ class ConcreteValueError(TypeError):
 
     The function is traced once and replayed on new numbers, so a number read while tracing
     would be frozen into every later call. Express the computation with ``Value`` ops
-    instead (``relu``, ``abs``, ``nn.functional.logsumexp``), or call the function uncompiled.
+    instead (``relu``, ``abs``, ``autograd.logsumexp``), or call the function uncompiled.
     """
 
 
@@ -189,7 +189,7 @@ def _refuse(frame: FrameType, what: str) -> ConcreteValueError:
         f"autograd.compile: the function {what} the number inside a traced Value at {_where(frame)}. "
         "A compiled function is traced once and replayed on new numbers, so that number would be "
         "frozen into every later call (a branch taken once, a constant that goes stale). Compute it "
-        "with Value ops instead (relu, abs, nn.functional.logsumexp, ...), or call the function uncompiled."
+        "with Value ops instead (relu, abs, autograd.logsumexp, ...), or call the function uncompiled."
     )
     if _watch is not None and _watch.error is None:
         _watch.error = error
@@ -782,6 +782,7 @@ class _Builder:
         ns: dict[str, Any] = {"np": np, "NP": ops.NUMPY, "_math": math}
         self.ns = ns
         self.counter = 0
+        self.matrices: dict[tuple[Any, ...], _Access] = {}
         slot = self.slot
         self.float_nodes: set[int] = {i for g in self.group_list if g.kind == "floats" for i in g.members}
         # float-run nodes whose value array code reads (so it is stored in V), or whose gradient
@@ -873,12 +874,18 @@ class _Builder:
         slots = np.array([[slot[i] for i in row] for row in rows], dtype=np.intp)
         needs = any(self.needs[i] for row in rows for i in row)
         g, n = slots.shape
+        key = (slots.shape, slots.tobytes(), needs)
+        if key in self.matrices:  # the same operand twice (dot(p, p)): the same expression
+            return self.matrices[key]
         a = int(slots.flat[0])
         if (slots.ravel() == np.arange(a, a + g * n)).all():
             view = f"V[{a}:{a + g * n}].reshape({g}, {n})"
-            return _Access(view, (lambda c: f"D[{a}:{a + g * n}].reshape({g}, {n})[...] += {c}") if needs else None)
-        name = self._name("I", slots)
-        return _Access(f"V[{name}]", self._scatter(slots, name) if needs else None)
+            access = _Access(view, (lambda c: f"D[{a}:{a + g * n}].reshape({g}, {n})[...] += {c}") if needs else None)
+        else:
+            name = self._name("I", slots)
+            access = _Access(f"V[{name}]", self._scatter(slots, name) if needs else None)
+        self.matrices[key] = access
+        return access
 
     def _scatter(self, slots: Any, name: str) -> Callable[[str], str]:
         np = self.np
@@ -936,25 +943,25 @@ class _Builder:
         s, e = g.start, g.start + g.size
         fwd = [f"# level {g.level}: {g.op} of {g.arity} × {g.size}"]
         bwd = [f"# level {g.level}: {g.op} of {g.arity} × {g.size}", f"u = D[{s}:{e}]", "uc = u[:, None]"]
+        # The namespace's sum and logsumexp take an array whose first axis runs over the terms.
         if g.op == "sum":
             m = self._matrix(rows)
-            fwd += [f"M{k} = {m.expr}", f"a{k} = M{k}.sum(1)"]
+            fwd += [f"M{k} = {m.expr}", f"a{k} = NP.sum(M{k}.T)"]
             parts = [(m, "uc")]
-        elif g.op == "logsumexp":
+        elif g.op == "logsumexp":  # ∂/∂x_j = exp(x_j − out), the op's generic grads, a row at a time
             m = self._matrix(rows)
-            fwd += [
-                f"M{k} = {m.expr}",
-                f"t = M{k}.max(1)",
-                "t = np.where(np.isfinite(t), t, 0.0)",
-                f"a{k} = np.log(np.exp(M{k} - t[:, None]).sum(1)) + t",
-            ]
+            fwd += [f"M{k} = {m.expr}", f"a{k} = NP.logsumexp(M{k}.T)"]
             parts = [(m, f"np.exp(M{k} - a{k}[:, None]) * uc")]
-        else:  # dot and linear: Σ w x (+ b)
+        else:  # dot and linear: Σ w x (+ b); ∂/∂w = x, ∂/∂x = w
             n = g.arity // 2
             w = self._matrix([r[:n] for r in rows])
             x = self._matrix([r[n : 2 * n] for r in rows])
-            fwd += [f"W{k} = {w.expr}", f"X{k} = {x.expr}", f"a{k} = (W{k} * X{k}).sum(1)"]
-            parts = [(w, f"X{k} * uc"), (x, f"W{k} * uc")]
+            if w.expr == x.expr:  # Σ p·p (an L2 penalty): one gather, one scatter of both edges
+                fwd += [f"W{k} = {w.expr}", f"a{k} = (W{k} * W{k}).sum(1)"]
+                parts = [(w, f"2.0 * W{k} * uc")]
+            else:
+                fwd += [f"W{k} = {w.expr}", f"X{k} = {x.expr}", f"a{k} = (W{k} * X{k}).sum(1)"]
+                parts = [(w, f"X{k} * uc"), (x, f"W{k} * uc")]
             if g.op == "linear":
                 b = self._vector([r[-1] for r in rows])
                 fwd.append(f"a{k} += {b.expr}")

@@ -98,7 +98,7 @@ def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Val
     for s, y in _pairs(scores, labels):
         if not isinstance(y, Value) and y not in (-1, 1):
             raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
-        terms.append((1 + s * -y).relu())
+        terms.append(autograd.linear([-y], [s], 1.0).relu())  # 1 − y·s as one node
     return _reduce(terms, reduction)
 
 

@@ -269,6 +269,33 @@ def test_layers_run_as_matrix_products():
     assert "32×3 @ 3×5" in out.getvalue()
 
 
+def test_the_readme_training_loop_runs_compiled_with_one_added_line():
+    X, y = nn.make_moons(100, noise=0.1, seed=0)
+    labels = [2 * t - 1 for t in y]
+    runs = []
+    for compiled in (False, True):
+        model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+        opt = nn.SGD(model.parameters(), lr=0.5, momentum=0.9)
+
+        def step(X, y, model=model):
+            return nn.hinge_loss([model(x)[0] for x in X], y)
+
+        if compiled:
+            step = jit(step)  # the one added line
+        losses = []
+        for _ in range(50):
+            loss = step(X, labels)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.data)
+        runs.append((losses, [p.data for p in model.parameters()]))
+    (eager_losses, eager_params), (losses, params) = runs
+    assert losses == pytest.approx(eager_losses, rel=1e-10, abs=1e-12)
+    assert params == pytest.approx(eager_params, rel=1e-10, abs=1e-12)
+    assert step.traces == 1 and next(iter(step._cache.values())).mode == "replay"
+
+
 # --- the cache: structure is the key ---
 
 
