@@ -325,27 +325,27 @@ class CompiledValue:
 class _Call:
     """One replayed call: the suspended program, waiting to run its backward pass."""
 
-    __slots__ = ("compiled", "program", "generator", "flat")
+    __slots__ = ("compiled", "program", "generator")
 
-    def __init__(self, compiled: Compiled, program: _Program, generator: Any, flat: list[Any]) -> None:
-        self.compiled, self.program, self.generator, self.flat = compiled, program, generator, flat
+    def __init__(self, compiled: Compiled, program: _Program, generator: Any) -> None:
+        self.compiled, self.program, self.generator = compiled, program, generator
 
     def backward(self, output: int) -> None:
-        grads, forward_params = self.generator.send(self.program.out_slots[output])
+        grads, forward_params, forward_inputs = self.generator.send(self.program.out_slots[output])
         if not _np().isfinite(grads).all():
-            self._eager_backward(output, forward_params)
+            self._eager_backward(output, forward_params, forward_inputs)
             return
         for p, g in zip(self.program.params, memoryview(grads)):
             p.grad += g
 
-    def _eager_backward(self, output: int, forward_params: Any) -> None:
+    def _eager_backward(self, output: int, forward_params: Any, forward_inputs: Any) -> None:
         """A non-finite gradient: redo this call eagerly, with the parameters as they were in its forward pass."""
         params = self.program.params
         now = [p.data for p in params]
         for p, x in zip(params, forward_params.tolist()):
             p.data = x
         try:
-            result = self.compiled.fn(*self.compiled._plain_args(self.program.signature, self.flat))
+            result = self.compiled.fn(*self.compiled._plain_args(self.program.signature, [forward_inputs]))
         finally:
             for p, x in zip(params, now):
                 p.data = x
@@ -387,7 +387,7 @@ class Compiled:
         signature = tuple(_flatten(a, f"argument {i}", flat) for i, a in enumerate(args))
         program = self._cache.get(signature)
         if program is None:
-            return self._trace(signature, flat, args)
+            return self._trace(signature, flat)
         self._cache.move_to_end(signature)
         if program.mode == "eager" or grad_mode.anomaly:
             return self._eager(signature, flat)
@@ -417,12 +417,12 @@ class Compiled:
         if not grad_mode.enabled:  # as eager under no_grad: plain leaves
             generator.close()
             return _build_outputs(program.outputs, values, lambda data, slot: Value(data))
-        call = _Call(self, program, generator, flat)
+        call = _Call(self, program, generator)
         return _build_outputs(program.outputs, values, lambda data, k: CompiledValue(data, call, k))
 
     # --- tracing ---
 
-    def _trace(self, signature: Any, flat: list[Any], args: tuple[Any, ...]) -> Any:
+    def _trace(self, signature: Any, flat: list[Any]) -> Any:
         np = _np()
         inputs = np.concatenate(flat) if flat else np.zeros(0)
         leaves = [Value(x) for x in inputs.tolist()]
@@ -835,7 +835,7 @@ class _Builder:
         tail.append("        with np.errstate(all='ignore'):")
         bwd = [line for b in reversed(bwd_groups) for line in b]
         tail += ["            " + line for line in bwd] or ["            pass"]
-        tail.append(f"        slot = yield D[{p0}:{p1}], V[{p0}:{p1}]")
+        tail.append(f"        slot = yield D[{p0}:{p1}], V[{p0}:{p1}], V[0:{self.n_inputs}]")
         source = "\n".join(head + body + tail) + "\n"
         return source, ns
 
