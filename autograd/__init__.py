@@ -7,6 +7,7 @@
 """
 
 from autograd.check import GradientCheck, UnknownLabelError, check_gradients
+from autograd.compile import Compiled, CompiledValue, ConcreteValueError, compile
 from autograd.drawing import Drawing, draw
 from autograd.functions import dot, linear, logsumexp, sum
 from autograd.grad_mode import detect_anomaly, enable_grad, no_grad
@@ -19,6 +20,9 @@ from autograd.value import Constant, Value, apply, as_value, constant
 
 __all__ = [
     "OPS",
+    "Compiled",
+    "CompiledValue",
+    "ConcreteValueError",
     "Constant",
     "Drawing",
     "GradcheckError",
@@ -30,6 +34,7 @@ __all__ = [
     "as_value",
     "backward_steps",
     "check_gradients",
+    "compile",
     "constant",
     "detect_anomaly",
     "dot",

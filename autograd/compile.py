@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-from autograd import functions, grad_mode, graph, ops
+from autograd import functions, grad_mode, graph, higher, ops
 from autograd import value as value_module
 from autograd.value import Value
 
@@ -175,7 +175,7 @@ class _Watch:
 _watch: _Watch | None = None
 
 # The files whose reads of ``.data`` are the engine's own work, not the user's.
-_ENGINE = frozenset(m.__file__ or "" for m in (sys.modules[__name__], value_module, functions, ops, graph))
+_ENGINE = frozenset(m.__file__ or "" for m in (sys.modules[__name__], value_module, functions, ops, graph, higher))
 
 
 def _where(frame: FrameType) -> str:
@@ -220,6 +220,25 @@ def _write(
 
 
 _WATCHING = property(_read, _write)
+_LOCALS = Value.__dict__["local_grads"]
+
+
+def _read_locals(node: Value, _get: Any = _LOCALS.__get__, _frame: Any = sys._getframe) -> tuple[float, ...]:
+    """Local derivatives are numbers of the trace too: a backward pass over them would be frozen."""
+    if _frame(1).f_code.co_filename == __file__:
+        value: tuple[float, ...] = _get(node)
+        return value
+    error = ConcreteValueError(
+        f"autograd.compile: the function ran a backward pass over stored local derivatives at {_where(_frame(1))}. "
+        "Those numbers would be frozen into every later call. Inside a compiled function take gradients with "
+        "autograd.grad(..., create_graph=True), whose gradients are Values the replay recomputes."
+    )
+    if _watch is not None and _watch.error is None:
+        _watch.error = error
+    raise error
+
+
+_WATCHING_LOCALS = property(_read_locals, _LOCALS.__set__)
 
 
 @contextmanager
@@ -228,10 +247,12 @@ def _watching() -> Iterator[_Watch]:
     global _watch
     _watch = _Watch()
     setattr(Value, "data", _WATCHING)  # noqa: B010 - a class attribute swapped for the trace only
+    setattr(Value, "local_grads", _WATCHING_LOCALS)  # noqa: B010
     try:
         yield _watch
     finally:
         setattr(Value, "data", _DATA)  # noqa: B010
+        setattr(Value, "local_grads", _LOCALS)  # noqa: B010
         _watch = None
 
 

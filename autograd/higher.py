@@ -299,7 +299,10 @@ def _times(local: Number, upstream: Value, piecewise: bool) -> Value | None:
     the gradient graph has the same shape whatever the numbers (``autograd.compile``).
     """
     if isinstance(local, Value) and local.requires_grad:
-        return local * upstream
+        product = local * upstream
+        if piecewise and product.data != product.data and local.data == 0.0:
+            product.data = 0.0  # a flat kink (relu's step node at 0) blocks even an infinite upstream
+        return product
     c = _float(local)
     if c == 1.0:
         return upstream

