@@ -6,7 +6,7 @@
 """
 
 from nn.data import Batch, make_circles, make_moons, make_sine, make_spirals, make_xor, minibatches
-from nn.functional import ACTIVATIONS, activation, log_softmax, softmax
+from nn.functional import ACTIVATIONS, activation, log_softmax, logsumexp, softmax
 from nn.layers import MLP, Layer, Neuron, Trace
 from nn.losses import (
     binary_cross_entropy,
@@ -43,6 +43,7 @@ __all__ = [
     "l1_penalty",
     "l2_penalty",
     "log_softmax",
+    "logsumexp",
     "make_circles",
     "make_moons",
     "make_sine",
