@@ -200,11 +200,17 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
 
 def _svg(root: Value, quiz: bool) -> str:
     """The graph, drawn once with the final gradients (the widest the records need)."""
-    from autograd.drawing import draw  # deferred: drawing needs the renderer
+    import inspect
 
-    # In a quiz the edges do not give away the local derivatives.
-    drawing = draw(root, edge_labels=False if quiz else "local")
-    return _SVG_PREAMBLE.sub("", drawing.svg()).strip()
+    from autograd.dot import to_dot
+    from autograd.drawing import Drawing  # deferred: drawing needs the renderer
+
+    # In a quiz the edges do not give away the local derivatives. The page says itself when
+    # leaves hold earlier gradient, so the picture need not (where to_dot can be told so).
+    options: dict[str, Any] = {"edge_labels": False if quiz else "local"}
+    if "note" in inspect.signature(to_dot).parameters:
+        options["note"] = False
+    return _SVG_PREAMBLE.sub("", Drawing(to_dot(root, **options)).svg()).strip()
 
 
 TEMPLATE = """<!DOCTYPE html>

@@ -253,3 +253,10 @@ def test_players_shown_by_a_notebook_kernel_work_side_by_side(browser, tmp_path)
     assert one.locator(".cr-equation").inner_text().startswith("Seed")
     assert two.locator(".cr-counter").inner_text() == "step 1 of 4"
     assert errors == []
+
+
+def test_the_earlier_pass_note_is_on_the_page_once_not_also_in_the_picture():
+    root = readme_example()
+    root.backward()
+    page = Player(root).html()
+    assert page.count("include 1 earlier backward pass") == 1
