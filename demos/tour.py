@@ -1,10 +1,13 @@
-"""The tour: chainrule's main demo, in well under a minute.
+"""The tour: chainrule's main demo, in about half a minute.
 
 It writes into an output folder (default ``chainrule-tour/``):
-  graph.svg       the README example's graph, every value with its gradient
-  backprop.html   the step-by-step player for that graph (open it in a browser)
-  network.svg     the trained moons classifier, drawn as neurons and weights
-  moons.png       that classifier's decision boundary (needs matplotlib: the plot extra)
+  graph.svg           the README example's graph, every value with its gradient
+  backprop.html       the step-by-step player for that graph (open it in a browser)
+  quiz.html           the same player as a quiz: type each chain-rule product before it is shown
+  gradient_graph.svg  ∂L/∂a of the example as a graph: the backward pass drawn as forward nodes
+  network.svg         the trained moons classifier, drawn as neurons and weights
+  moons.png           that classifier's decision boundary (needs matplotlib: the plot extra)
+  playground.html     a slider over a moons classifier's training: boundary, loss, weights
 
     python -m demos.tour [--out DIR] [--steps N]
 """
@@ -15,10 +18,13 @@ import argparse
 import time
 from pathlib import Path
 
+import autograd
 import nn
-from autograd import draw, no_grad
+from autograd import check_gradients, draw, no_grad
+from autograd.player import write_player
+from demos.curvature import save_gradient_graph
 from demos.examples import readme_example, train_moons
-from demos.player import write_player
+from demos.playground import train, write_playground
 
 
 def plot_boundary(model: nn.MLP, X: list, y: list, path: Path) -> Path | None:
@@ -50,6 +56,31 @@ def plot_boundary(model: nn.MLP, X: list, y: list, path: Path) -> Path | None:
     return path
 
 
+def time_compiled_step(model: nn.MLP, X: list, y: list, repeats: int = 5) -> tuple[float, float]:
+    """Milliseconds for one forward + backward step, eager and compiled, after checking they agree."""
+
+    def loss_fn(X: list, y: list) -> autograd.Value:
+        return nn.hinge_loss([model(x)[0] for x in X], y) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    step = autograd.compile(loss_fn)
+    params = model.parameters()
+    timings = {}
+    for name, fn in (("eager", loss_fn), ("compiled", step)):
+        fn(X, y)  # the compiled one traces here
+        start = time.perf_counter()
+        for _ in range(repeats):
+            model.zero_grad()
+            fn(X, y).backward()
+        timings[name] = (time.perf_counter() - start) / repeats * 1e3
+        grads = [p.grad for p in params]
+        if name == "eager":
+            expected = grads
+    worst = max(abs(a - b) for a, b in zip(grads, expected))
+    assert worst <= 1e-9 * max(map(abs, expected)), f"compiled gradients differ from eager by {worst}"
+    model.zero_grad()
+    return timings["eager"], timings["compiled"]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m demos.tour", description="chainrule's tour")
     parser.add_argument("--out", default="chainrule-tour", help="output folder (default chainrule-tour)")
@@ -68,8 +99,15 @@ def main(argv: list[str] | None = None) -> None:
 
     print("2. The same backward pass, one chain-rule step at a time, in a page that works offline.")
     print(f"   wrote {write_player(readme_example(), out / 'backprop.html')}")
+    print(f"   wrote {write_player(readme_example(), out / 'quiz.html', quiz=True)} (you type each product first)")
 
-    print(f"3. micrograd's demo: two moons, MLP 2-16-16-1, {args.steps} SGD steps.")
+    print("3. Check my derivation: hand-worked gradients against the graph's, a wrong one explained path by path.")
+    print("   " + str(check_gradients(readme_example(), {"a": -0.004, "b": -0.0027})).replace("\n", "\n   "))
+
+    print("4. Gradients of gradients: ∂L/∂a is a graph of its own, the backward pass as forward nodes.")
+    print(f"   wrote {save_gradient_graph(out / 'gradient_graph.svg')}")
+
+    print(f"5. micrograd's demo: two moons, MLP 2-16-16-1, {args.steps} SGD steps.")
     model, X, y, accuracy = train_moons(args.steps)
     print(f"   training accuracy {accuracy:.0%}")
     print(f"   wrote {draw(model).save(out / 'network.svg')}")
@@ -78,7 +116,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"   wrote {boundary}")
     else:
         print('   (install matplotlib to plot the decision boundary: pip install -e ".[plot]")')
+
+    print("6. The same training step with one added line, autograd.compile: traced once, replayed as arrays.")
+    eager_ms, compiled_ms = time_compiled_step(model, X, y)
+    print(f"   one step: {eager_ms:.1f} ms eager, {compiled_ms:.2f} ms compiled, the same gradients")
+
+    print("7. The training playground: one offline page, a slider over training (boundary, loss, weights).")
+    print(f"   wrote {write_playground(train('moons', 100, grid=24), out / 'playground.html')}")
     print(f"\nDone in {time.perf_counter() - start:.1f} s. Open {out / 'backprop.html'} in a browser.")
+    print("Next: python -m demos.digits, the same loop compiled, on handwritten digits (97% held out).")
 
 
 if __name__ == "__main__":

@@ -215,9 +215,13 @@ def test_tour_writes_everything_it_promises(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    for name in ("graph.svg", "backprop.html", "network.svg", "moons.png"):
+    promised = ["graph.svg", "backprop.html", "quiz.html", "gradient_graph.svg", "network.svg", "moons.png"]
+    for name in [*promised, "playground.html"]:
         assert str(tmp_path / name) in result.stdout
-    ET.parse(tmp_path / "graph.svg")
-    ET.parse(tmp_path / "network.svg")
+        assert name in (ROOT / "demos" / "tour.py").read_text().split('"""')[1]  # the docstring lists it
+    for name in ("graph.svg", "network.svg", "gradient_graph.svg"):
+        ET.parse(tmp_path / name)
     assert "training accuracy 100%" in result.stdout
+    assert "b      -0.0027  0.002682   WRONG" in result.stdout and "the sign is flipped" in result.stdout
+    assert "the same gradients" in result.stdout
     assert (tmp_path / "moons.png").read_bytes()[:4] == b"\x89PNG"
