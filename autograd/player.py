@@ -124,9 +124,9 @@ def write_player(
 
 
 def _inline_height(svg: str) -> int:
-    """Pixels for the inline frame: the page's header plus the graph at the legible scale (0.75)."""
+    """Pixels for the inline frame: the page's header plus the graph at the legible scale (0.7)."""
     found = re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg)
-    graph = float(found.group(1)) * 4 / 3 * 0.75 if found else 400.0
+    graph = float(found.group(1)) * 4 / 3 * 0.7 if found else 400.0
     return int(min(860, max(420, 300 + graph)))
 
 
@@ -509,7 +509,7 @@ const natural = (attr) => {
 const width = natural("width") || 800, height = natural("height") || 400;
 svg.removeAttribute("width");
 svg.removeAttribute("height");
-const LEGIBLE = 0.75;  // node text at 12pt is 12px on screen at this scale
+const LEGIBLE = 0.7;  // node text at 12pt is over 11px on screen at this scale
 let scale = 1;
 function fitScale() { return Math.max(0.05, (view.clientWidth - 4) / width); }
 function zoom(s) {
