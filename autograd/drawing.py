@@ -12,11 +12,17 @@ from autograd.value import Value
 class Drawing:
     """A picture of a graph: DOT text that renders to SVG or PNG on demand.
 
-    In Jupyter it shows inline as SVG. ``source`` is the DOT text.
+    In Jupyter it shows inline as SVG. ``source`` is the DOT text; ``dpi`` the resolution
+    of :meth:`png` (Graphviz's default, 96, when ``None``).
     """
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, dpi: float | None = None) -> None:
+        if dpi is not None:
+            from autograd.renderer import check_dpi  # deferred, as in _render
+
+            check_dpi(dpi)
         self.source = source
+        self.dpi = dpi
         self._svg: str | None = None
 
     def svg(self) -> str:
@@ -25,18 +31,21 @@ class Drawing:
             self._svg = _render(self.source, "svg").decode("utf-8")
         return self._svg
 
-    def png(self) -> bytes:
-        """The picture as PNG bytes."""
-        return _render(self.source, "png")
+    def png(self, dpi: float | None = None) -> bytes:
+        """The picture as PNG bytes, at ``dpi`` (or the drawing's own ``dpi``)."""
+        return _render(self.source, "png", self.dpi if dpi is None else dpi)
 
-    def save(self, path: str | Path) -> Path:
-        """Write the picture; the extension picks the format: ``.svg``, ``.png``, or ``.dot``/``.gv``."""
+    def save(self, path: str | Path, dpi: float | None = None) -> Path:
+        """Write the picture; the extension picks the format: ``.svg``, ``.png``, or ``.dot``/``.gv``.
+
+        ``dpi`` is a PNG's resolution: 192 makes a 1280-pixel-wide graph 2560 pixels wide.
+        """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
             path.write_text(self.svg(), encoding="utf-8")
         elif suffix == ".png":
-            path.write_bytes(self.png())
+            path.write_bytes(self.png(dpi))
         elif suffix in (".dot", ".gv"):
             path.write_text(self.source, encoding="utf-8")
         else:
@@ -60,10 +69,10 @@ class Drawing:
         return f"<Drawing: {len(self.source.splitlines())} lines of DOT; .svg(), .save(path), .source>"
 
 
-def _render(source: str, fmt: str) -> bytes:
+def _render(source: str, fmt: str, dpi: float | None = None) -> bytes:
     from autograd import renderer  # deferred: subprocess and importlib.metadata are not needed to import
 
-    return renderer.render(source, fmt)
+    return renderer.render(source, fmt, dpi)
 
 
 def draw(subject: Any, **options: Any) -> Drawing:
@@ -73,8 +82,10 @@ def draw(subject: Any, **options: Any) -> Drawing:
         subject: a ``Value`` (its whole graph is drawn) or an object such as ``nn.MLP``
             that describes itself with ``to_dot``.
         **options: for a ``Value``, those of :func:`autograd.dot.to_dot`: ``show_grad``,
-            ``number_format``, ``rankdir``, ``highlight_nodes``, ``highlight_edges``,
-            ``edge_labels``, ``max_nodes``.
+            ``digits``, ``number_format``, ``rankdir``, ``highlight_nodes``,
+            ``highlight_edges``, ``edge_labels``, ``max_nodes``, and for slides ``fontsize``,
+            ``size`` (inches), ``theme`` (``"light"``/``"dark"``); for a network, those of
+            :func:`nn.diagram.network_dot`. Every subject also takes ``dpi``, the PNG resolution.
 
     Example:
         >>> from autograd import Value, draw
@@ -82,8 +93,11 @@ def draw(subject: Any, **options: Any) -> Drawing:
         >>> draw(L).source.splitlines()[0]
         'digraph chainrule {'
     """
+    dpi = options.pop("dpi", None)
     if isinstance(subject, Value):
-        return Drawing(to_dot(subject, **options))
+        return Drawing(to_dot(subject, **options), dpi)
     if callable(getattr(subject, "to_dot", None)):
-        return Drawing(subject.to_dot(**options))
+        if hasattr(subject, "neurons") and not hasattr(subject, "layers"):
+            options.setdefault("last", "hidden")  # a layer on its own: its units are h, not ŷ
+        return Drawing(subject.to_dot(**options), dpi)
     raise TypeError(f"draw() takes a Value or an object with a to_dot() method, got {type(subject).__name__}")

@@ -1,7 +1,10 @@
-"""Drawing graphs: deterministic DOT, literal labels, SVG that parses, a renderer found after pip alone."""
+"""Drawing graphs: deterministic DOT, literal labels, SVG that parses, a renderer found after pip alone;
+constants without gradients, numbers that multiply out, earlier passes said, options for slides."""
 
 import os
+import re
 import stat
+import struct
 import subprocess
 import sys
 import textwrap
@@ -11,8 +14,9 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd import Value, draw, renderer
-from autograd.dot import GraphTooLargeError, to_dot
+from autograd import Value, constant, draw, renderer
+from autograd.dot import GraphTooLargeError, product_text, to_dot
+from autograd.expression import build
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -35,7 +39,7 @@ def svg_nodes(svg_text):
 def test_readme_example_svg_has_a_record_per_value_and_a_node_per_op():
     values, ops, text = svg_nodes(draw(readme_graph()).svg())
     assert len(values) == 6 and len(ops) == 3  # a b c, a*b, +, tanh; ops *, +, tanh
-    assert "grad -0.0040" in text
+    assert "grad -0.004023" in text  # significant digits: 4 of them, not 4 decimals
     assert "data 0.9993" in text
 
 
@@ -67,17 +71,18 @@ def test_nasty_labels_appear_literally(label):
     node = Value(1.5, label=label) * 2
     values, ops, text = svg_nodes(draw(node).svg())
     assert label in text
-    assert len(values) == 3
+    assert len(values) == 2 and "* 2" in text  # the constant 2 is folded into its op
 
 
 def test_options_change_the_picture():
     L = readme_graph()
     assert "grad" not in to_dot(L, show_grad=False)
     assert "rankdir=TB" in to_dot(L, rankdir="TB")
-    assert "data 0.999" in to_dot(L, number_format=".3f")
+    assert "data 0.999 " in to_dot(L, number_format=".3f")  # number_format still works
+    assert "data 0.99933 " in to_dot(L, digits=5)
     labelled = to_dot(L, edge_labels=True)
-    assert 'label="local -3.0000\\n-3.0000 * ' in labelled  # ∂(a*b)/∂a = b on the edge from a, × upstream
-    assert 'label="local -3.0000"' in to_dot(L, edge_labels="local")
+    assert 'label="local -3\\n-3 × 0.001341 = -0.004023"' in labelled  # ∂(a*b)/∂a = b on a's edge, × upstream
+    assert 'label="local -3"' in to_dot(L, edge_labels="local")
     with pytest.raises(ValueError, match="rankdir"):
         to_dot(L, rankdir="sideways")
 
@@ -118,19 +123,6 @@ def test_draw_refuses_other_things():
         draw(1.5)
 
 
-def test_draw_a_network_as_neurons_and_weights():
-    model = nn.MLP(2, [3, 2], activation="tanh", output="softmax", seed=0)
-    values, ops, text = svg_nodes(draw(model).svg())
-    assert len(values) == 2 + 3 + 2 and not ops
-    assert "layer 2: softmax" in text and "ŷ[1]" in text
-    w = model.layers[0].neurons[0].w[0].data
-    assert f"{w:.2f}" in text
-    values, _, text = svg_nodes(draw(nn.Layer(3, 2, "relu")).svg())
-    assert len(values) == 3 + 2 and "layer 1: relu" in text
-    big = nn.MLP(2, [16, 16, 1], seed=0)
-    assert "label=" not in "".join(line for line in draw(big).source.splitlines() if "->" in line)
-
-
 def write_program(path, body):
     path.write_text("#!/bin/sh\n" + body)
     path.chmod(path.stat().st_mode | stat.S_IEXEC)
@@ -167,8 +159,175 @@ def test_embedded_renderer_works_with_no_dot_and_no_path():
         print(draw(Value(2.0, label="a") * 3).svg()[:5])
         """
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("PATH", "CHAINRULE_DOT")}
+    env = {**{k: v for k, v in os.environ.items() if k != "CHAINRULE_DOT"}, "PATH": ""}  # "" hides /usr/bin too
     root = Path(__file__).parent.parent
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["graphviz-pure", "<?xml"]
+
+
+# --- constants are constants ------------------------------------------------------------------
+
+
+def records(source):
+    """Each DOT record's fields, by node id."""
+    return {
+        m[0]: m[1].split(" | ") for m in re.findall(r'^  (n\d+) \[.*?shape=record, label="\{ (.*?) \}"', source, re.M)
+    }
+
+
+def op_labels(source):
+    return re.findall(r'^  n\d+_op \[.*?label="(.*?)"', source, re.M)
+
+
+@pytest.mark.parametrize(
+    "expression, bindings, ops",
+    [
+        ("(y - t)**2", {"y": 0.3, "t": 1.0}, ["* -1", "+", "**2"]),
+        ("0.5*(y - a)**2", {"y": 0.3, "a": 1.0}, ["* -1", "+", "**2", "* 0.5"]),
+        ("x**2", {"x": -3.0}, ["**2"]),
+        ("-(t*log(p) + (1-t)*log(1-p))", {"t": 1.0, "p": 0.8}, None),
+        ("-log(exp(z0) / (exp(z0) + exp(z1)))", {"z0": 1.0, "z1": -0.5}, None),
+    ],
+)
+def test_numbers_in_an_expression_are_constants_without_records_or_gradients(expression, bindings, ops):
+    root, _ = build(expression, bindings)
+    root.backward()
+    source = to_dot(root, edge_labels=True)
+    names = {fields[0] for fields in records(source).values()}
+    assert set(bindings) <= names  # every variable has its record...
+    for fields in records(source).values():  # ...and no record is a bare number with a gradient
+        assert not re.fullmatch(r"-?[\d.]+", fields[0]), fields
+    assert " = " not in "".join(re.findall(r"shape=plaintext.*", source))  # numbers shown once: "1", not "1 = 1"
+    if ops is not None:
+        assert op_labels(source) == ops
+    ET.fromstring(draw(root).svg())
+
+
+def test_a_constant_that_cannot_be_folded_is_a_plain_number_with_no_gradient_and_no_edge_label():
+    s = Value(1.5, label="s")
+    z = 2**s  # the base is a constant, but ** has no short form for it
+    z.backward()
+    source = to_dot(z, edge_labels=True)
+    (line,) = [line for line in source.splitlines() if line.startswith("  n0 [")]
+    assert "shape=plaintext" in line and 'label="2"' in line and "grad" not in line
+    (edge,) = [line for line in source.splitlines() if line.startswith("  n0 -> ")]
+    assert "label" not in edge
+    named = constant(10.0, label="c")
+    assert 'label="c = 10"' in to_dot(s * named)  # a named constant keeps its name
+
+
+def test_the_engines_own_constants_are_folded_into_their_ops():
+    p, q = Value(0.3, label="p"), Value(0.6, label="q")
+    loss = nn.mse_loss([p, q], [1.0, 0.0])
+    labels = op_labels(to_dot(loss))
+    assert labels[-1] == "* 0.5" and "**2" in labels  # the mean's 1/N, the square's exponent
+    assert len(records(to_dot(loss))) == 8  # p, q, p-1, q-0, p², q², their sum, the mean: no 1, 0, 2 or 1/N
+    x = Value(3.0, label="x")
+    assert op_labels(to_dot(x / 4)) == ["* 0.25"]
+
+
+# --- numbers that add up ----------------------------------------------------------------------
+
+
+def shown_products(source):
+    """Every edge label's ``local × upstream = contribution``, as the strings shown."""
+    return re.findall(r'label="local (\S+)\\n(\S+) × (\S+) = (\S+)"', source)
+
+
+def agrees(a, b, text):
+    """``a × b`` rounds to ``text`` at the precision ``text`` is shown with."""
+    digits = len(re.sub(r"[-.]|e.*", "", text).lstrip("0")) or 1
+    return f"{a * b:.{digits - 1}e}" == f"{float(text):.{digits - 1}e}"
+
+
+@pytest.mark.parametrize("build_root", ["readme", "saturated"])
+def test_every_edge_label_multiplies_out_to_the_shown_precision(build_root):
+    if build_root == "readme":
+        root = readme_graph()
+    else:
+        x = Value(5.0, label="x")
+        root = (x * 3).tanh()  # saturated: tanh'(15) is about 4e-13
+        root.backward()
+    products = shown_products(to_dot(root, edge_labels=True))
+    assert products
+    for local, shown_local, upstream, contribution in products:
+        assert local == shown_local
+        assert agrees(float(local), float(upstream), contribution), (local, upstream, contribution)
+        assert float(local) != 0.0  # a tiny derivative is shown, not rounded to 0.0000
+
+
+def test_a_leafs_gradient_is_the_contribution_on_its_one_edge():
+    source = to_dot(readme_graph(), edge_labels=True)
+    grads = {fields[0]: fields[-1].removeprefix("grad ") for fields in records(source).values()}
+    contributions = [c for _, _, _, c in shown_products(source)]
+    assert grads["a"] in contributions and grads["b"] in contributions
+
+
+def test_product_text_adds_digits_until_the_product_agrees():
+    assert product_text(2.0, 0.0013250, 0.002650) == ("2", "0.001325", "0.00265")
+    local, upstream, contribution = product_text(1 / 3, 3.0001, 1 / 3 * 3.0001)
+    assert agrees(float(local), float(upstream), contribution)
+
+
+# --- accumulation made visible ----------------------------------------------------------------
+
+
+def test_a_second_backward_pass_is_said_on_the_picture():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = (a * b).tanh()
+    L.backward()
+    assert "earlier" not in to_dot(L)
+    L.backward()
+    source = to_dot(L)
+    assert "a.grad, b.grad include 1 earlier backward pass; call zero_grad() to start afresh" in source
+    assert "earlier backward pass" in " ".join(svg_nodes(draw(L).svg())[2:])
+    L.backward()
+    assert "include 2 earlier backward passes" in to_dot(L)
+    assert "earlier" not in to_dot(L, note=False) and "earlier" not in to_dot(L, show_grad=False)
+    L.zero_grad()
+    L.backward()
+    assert "earlier" not in to_dot(L)
+
+
+def test_gradient_from_another_graph_is_said_too():
+    a = Value(2.0, label="a")
+    (a * 3).backward()
+    L = a * a
+    L.backward()
+    assert "a.grad holds gradient from other backward passes" in to_dot(L)
+
+
+# --- slides -------------------------------------------------------------------------------------
+
+
+def png_size(data):
+    return struct.unpack(">II", data[16:24])
+
+
+def test_slide_options_size_font_theme_and_png_resolution():
+    L = readme_graph()
+    assert 'size="13.33,7.5!"' in to_dot(L, size=(13.33, 7.5))
+    assert "fontsize=20" in to_dot(L, fontsize=20)
+    dark = to_dot(L, theme="dark")
+    assert 'bgcolor="#1e1e1e"' in dark and 'fontcolor="#e8e8e8"' in dark
+    assert "bgcolor" not in to_dot(L)
+    plain, sharp = draw(L).png(), draw(L, dpi=192).png()
+    (w1, h1), (w2, h2) = png_size(plain), png_size(sharp)
+    assert w2 == pytest.approx(2 * w1, rel=0.05) and h2 == pytest.approx(2 * h1, rel=0.05)
+    with pytest.raises(ValueError, match="theme"):
+        to_dot(L, theme="sepia")
+    with pytest.raises(ValueError, match="size"):
+        to_dot(L, size=(0, 7.5))
+    with pytest.raises(ValueError, match="dpi"):
+        draw(L, dpi=0)
+    with pytest.raises(ValueError, match="fontsize"):
+        to_dot(L, fontsize=0)
+
+
+def test_compact_svg_rounds_coordinates_and_says_the_shared_font_once():
+    svg = draw(readme_graph()).svg()
+    assert "<!--" not in svg and "&#45;" not in svg
+    assert not re.search(r'(points|d|x|y)="[^"]*\d\.\d\d', svg)  # at most one decimal
+    assert svg.count('font-family="Helvetica,sans-Serif"') == 1
+    ET.fromstring(svg)
