@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from autograd.dot import product_text
 from autograd.graph import Step, topological_order
 from autograd.numbers import DIGITS, format_number
 from autograd.ops import display
@@ -169,7 +170,7 @@ def describe(step: Step, name: Namer, digits: int | None = None) -> StepText:
     contribution.
     """
     digits = name.digits if digits is None else digits
-    local, upstream, contribution = _product(step.local, step.upstream, step.contribution, digits)
+    local, upstream, contribution = product_text(step.local, step.upstream, step.contribution, digits)
     before, after = _sum(step.before, _shown(contribution), step.after, digits)
     return StepText(
         step,
@@ -182,24 +183,6 @@ def describe(step: Step, name: Namer, digits: int | None = None) -> StepText:
         before,
         after,
     )
-
-
-def _product(local: float, upstream: float, contribution: float, digits: int) -> tuple[str, str, str]:
-    """The three numbers of ``local × upstream = contribution``, written so that they multiply out.
-
-    The factors get ``d >= digits`` significant digits and the contribution ``d`` or ``d - 1``
-    (a product of rounded numbers is known to about one digit less): the smallest ``d``
-    for which the product of the shown factors rounds to the shown contribution.
-    """
-    for d in range(digits, MAX_DIGITS + 1):
-        shown_local, shown_upstream = format_number(local, d), format_number(upstream, d)
-        product = _shown(shown_local) * _shown(shown_upstream)
-        for k in (d, d - 1) if d > 1 else (d,):
-            shown = _rounds_to(product, contribution, k)
-            if shown is not None:
-                return shown_local, shown_upstream, shown
-    # Only when the product is not a number (0 × inf, which a piecewise op turns into 0).
-    return format_number(local, digits), format_number(upstream, digits), format_number(contribution, digits)
 
 
 def _sum(before: float, contribution: float, after: float, digits: int) -> tuple[str, str]:

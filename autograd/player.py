@@ -200,17 +200,13 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
 
 def _svg(root: Value, quiz: bool) -> str:
     """The graph, drawn once with the final gradients (the widest the records need)."""
-    import inspect
-
     from autograd.dot import to_dot
     from autograd.drawing import Drawing  # deferred: drawing needs the renderer
 
     # In a quiz the edges do not give away the local derivatives. The page says itself when
-    # leaves hold earlier gradient, so the picture need not (where to_dot can be told so).
-    options: dict[str, Any] = {"edge_labels": False if quiz else "local"}
-    if "note" in inspect.signature(to_dot).parameters:
-        options["note"] = False
-    return _SVG_PREAMBLE.sub("", Drawing(to_dot(root, **options)).svg()).strip()
+    # leaves hold earlier gradient, so the picture need not.
+    source = to_dot(root, edge_labels=False if quiz else "local", note=False)
+    return _SVG_PREAMBLE.sub("", Drawing(source).svg()).strip()
 
 
 TEMPLATE = """<!DOCTYPE html>
