@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 # Module globals keep the per-op read cheap: the factory tests `plain` alone on its fast path.
 # Like the rest of the engine they are not thread-safe: use one graph per thread.
@@ -18,7 +18,19 @@ def _update() -> None:
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _switched(mode: str, on: bool) -> Iterator[None]:
+    """Set the module global ``mode`` for the block; the previous setting returns on exit (blocks nest)."""
+    previous = globals()[mode]
+    globals()[mode] = on
+    _update()
+    try:
+        yield
+    finally:
+        globals()[mode] = previous
+        _update()
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Inside this block ops compute values but record no parents.
 
     The nodes made inside are leaves (``op == ""``, no parents), so nothing is kept alive
@@ -32,31 +44,15 @@ def no_grad() -> Iterator[None]:
         >>> y.data, y.parents
         (9.0, ())
     """
-    global enabled
-    previous, enabled = enabled, False
-    _update()
-    try:
-        yield
-    finally:
-        enabled = previous
-        _update()
+    return _switched("enabled", False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Record the graph again inside a ``no_grad()`` block (as ``torch.enable_grad``)."""
-    global enabled
-    previous, enabled = enabled, True
-    _update()
-    try:
-        yield
-    finally:
-        enabled = previous
-        _update()
+    return _switched("enabled", True)
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> AbstractContextManager[None]:
     """Inside this block the first non-finite number raises ``FloatingPointError``.
 
     Outside it the engine follows IEEE as PyTorch does (``exp(1000)`` is ``inf``). Inside it,
@@ -70,11 +66,4 @@ def detect_anomaly() -> Iterator[None]:
         Traceback (most recent call last):
         FloatingPointError: detect_anomaly: exp(1000.0) gave inf, the first non-finite value
     """
-    global anomaly
-    previous, anomaly = anomaly, True
-    _update()
-    try:
-        yield
-    finally:
-        anomaly = previous
-        _update()
+    return _switched("anomaly", True)
