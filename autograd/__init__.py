@@ -16,10 +16,12 @@ from autograd.graph import Step, backward_steps, topological_order
 from autograd.higher import grad, hessian, hvp
 from autograd.numbers import format_number
 from autograd.ops import OPS
+from autograd.player import Player, player
 from autograd.value import Constant, Value, apply, as_value, constant
 
 __all__ = [
     "OPS",
+    "Player",
     "Compiled",
     "CompiledValue",
     "ConcreteValueError",
@@ -48,6 +50,7 @@ __all__ = [
     "linear",
     "logsumexp",
     "no_grad",
+    "player",
     "sum",
     "topological_order",
 ]
