@@ -1,31 +1,61 @@
-"""An MLP drawn as a network: inputs, one circle per neuron, one arrow per weight.
+"""A stack of layers drawn as a network: inputs, one circle per unit, one line per weight.
 
-The scalar graph of even a small network has thousands of nodes; this picture has one
-node per unit. Arrow colour is the weight's sign (blue +, red −), thickness its size.
+The scalar graph of even a small network has thousands of nodes; this picture has one node
+per unit, laid out here (Graphviz only draws it, with ``nop2``), so that it reads like a
+textbook figure:
+
+- units in order, ``[0]`` at the top (left to right with ``rankdir="TB"``), in columns;
+- weights only join neighbouring columns, as straight lines, so none crosses a unit;
+- a line's colour is the weight's sign (blue +, red −) and its width the weight's size; a
+  unit's fill is its bias, in the same colours; a legend says so;
+- every unit and weight has a hover text in SVG with its name and value (and gradient);
+  small networks also get the numbers written on the picture (``edge_labels``);
+- a 2-16-16-1 network fits a 1280×720 slide with every label legible.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
-from autograd.dot import check_size, quoted
+from autograd.dot import check_size, header, quoted, size_attribute, theme_named
+from autograd.numbers import format_number
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from nn.layers import Layer
 
+Place = Callable[[int, int], "tuple[float, float]"]  # (column, unit) -> centre in points
+
 MAX_UNITS = 500
-WEIGHT_LABELS_UP_TO = 40  # more labelled arrows than this are unreadable
+WEIGHT_LABELS_UP_TO = 40  # more written weights than this are unreadable
+POSITIVE, NEGATIVE = "#1f77b4", "#d62728"
+_SLIDE_HEIGHT = 440.0  # points for the units of the tallest column (a 720-pixel slide is 540 points)
+_SLIDE_WIDTH = 860.0
+_INDEX = re.compile(r"[A-Za-z]+(\d+)\[")
 
 
 def network_dot(
     nin: int,
-    layers: list[Layer],
+    layers: Sequence[Layer],
     output: str,
     *,
     rankdir: str = "LR",
-    number_format: str = ".2f",
+    show_grad: bool = True,
+    number_format: str | None = None,
+    digits: int = 3,
+    edge_labels: bool | str | None = None,
     weight_labels: bool | None = None,
+    highlight_nodes: Collection[Value] = (),
+    highlight_edges: Collection[object] = (),
     max_nodes: int = MAX_UNITS,
+    fontsize: float = 11,
+    theme: str = "light",
+    size: str | tuple[float, float] | None = None,
+    last: str = "output",
+    legend: bool = True,
 ) -> str:
     """The DOT text of a stack of layers as a network diagram.
 
@@ -33,45 +63,253 @@ def network_dot(
         nin: the number of inputs.
         layers: the layers, first to last.
         output: the name shown for the last layer's function (an MLP's output function).
-        rankdir: ``LR`` or ``TB``.
-        number_format: format spec for weights and biases.
-        weight_labels: write each weight on its arrow; by default only for small networks.
+        rankdir: ``LR`` (inputs on the left) or ``TB`` (inputs at the top); ``RL``, ``BT`` mirror them.
+        show_grad: include each weight's and bias's gradient in its hover text.
+        number_format: a format spec for the numbers written on the picture, e.g. ``".2f"``;
+            by default they get ``digits`` significant digits.
+        digits: significant digits of written numbers (hover texts get 4 or more).
+        edge_labels: write each weight on its line and each bias under its unit; by default
+            only for networks of up to 40 weights. ``weight_labels`` is the same option.
+        weight_labels: the old name of ``edge_labels``.
+        highlight_nodes: parameters to draw in colour: a weight's line, a bias's unit.
+        highlight_edges: accepted for the same call as a computation graph; a network's
+            lines are weights, so pass those in ``highlight_nodes``.
         max_nodes: refuse networks with more units than this.
+        fontsize: the font size of unit names, in points (titles are a little larger).
+        theme: ``"light"`` or ``"dark"``.
+        size: ``(width, height)`` in inches: the picture is scaled to fit.
+        last: ``"output"`` names the last layer's units ŷ; ``"hidden"`` names them h, as for a
+            layer drawn on its own.
+        legend: draw the key to colours and widths.
     """
+    del highlight_edges  # see the docstring: a network's edges are its weights
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    if last not in ("output", "hidden"):
+        raise ValueError(f"last must be 'output' or 'hidden', got {last!r}")
+    colours = theme_named(theme)
     units = nin + sum(layer.nout for layer in layers)
     check_size(units, max_nodes, hint="draw(model, max_nodes=N)")
-    n_weights = sum(len(n.w) for layer in layers for n in layer.neurons)
-    if weight_labels is None:
-        weight_labels = n_weights <= WEIGHT_LABELS_UP_TO
-    biggest = max((abs(w.data) for layer in layers for n in layer.neurons for w in n.w), default=1.0) or 1.0
+    weights = [w for layer in layers for n in layer.neurons for w in n.w]
+    labels = edge_labels if edge_labels is not None else weight_labels
+    write = len(weights) <= WEIGHT_LABELS_UP_TO if labels is None else bool(labels)
+    biggest = max((abs(w.data) for w in weights if math.isfinite(w.data)), default=0.0) or 1.0
+    biases = [n.b for layer in layers for n in layer.neurons]
+    biggest_b = max((abs(b.data) for b in biases if math.isfinite(b.data)), default=0.0) or 1.0
+    lit = set(highlight_nodes)
+    ink = colours.ink or "black"
+    paper = colours.background or "white"
 
-    lines = [
-        "digraph network {",
-        f"  rankdir={rankdir};",
-        '  splines=line; ranksep=1.4; nodesep=0.15; fontname="Helvetica";',
-        '  node [shape=circle, fontname="Helvetica", fontsize=11, width=0.6, fixedsize=false];',
-        '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.5];',
-        '  subgraph cluster_in { label="input"; color="#bbbbbb";',
-    ]
-    lines += [f"    x{i} [label={quoted(f'x[{i}]')}];" for i in range(nin)]
-    lines.append("  }")
-    previous = [f"x{i}" for i in range(nin)]
-    last = len(layers)
+    def shown(x: float) -> str:
+        return format(x, number_format) if number_format else format_number(x, digits)
+
+    def hover(name: str, v: Value) -> str:
+        text = f"{name} = {format_number(v.data, max(4, digits))}"
+        return text + (f", grad {format_number(v.grad, max(4, digits))}" if show_grad else "")
+
+    # --- who is who ---
+    columns: list[list[str]] = [[f"x[{i}]" for i in range(nin)]]
+    titles = ["input\nx"]
     for k, layer in enumerate(layers, start=1):
-        g = output if k == last else layer.activation
-        lines.append(f'  subgraph cluster_{k} {{ label={quoted(f"layer {k}: {g}")}; color="#bbbbbb";')
-        ids = [f"u{k}_{j}" for j in range(layer.nout)]
-        for j, (uid, neuron) in enumerate(zip(ids, layer.neurons)):
-            name = f"ŷ[{j}]" if k == last else f"h{k}[{j}]"
-            text = name + "\n" + f"b={format(neuron.b.data, number_format)}"
-            lines.append(f"    {uid} [label={quoted(text)}];")
-        lines.append("  }")
-        for uid, neuron in zip(ids, layer.neurons):
-            for src, w in zip(previous, neuron.w):
-                colour = "#1f77b4" if w.data >= 0 else "#d62728"
-                width = 0.4 + 2.6 * abs(w.data) / biggest
-                label = f", label={quoted(format(w.data, number_format))}" if weight_labels else ""
-                lines.append(f'  {src} -> {uid} [color="{colour}", penwidth={width:.2f}{label}];')
-        previous = ids
+        final = k == len(layers) and last == "output"
+        number = str(k) if last == "output" else _layer_number(layer)
+        h = "ŷ" if final else f"h{number}"
+        columns.append([f"{h}[{j}]" for j in range(layer.nout)])
+        g = output if final else layer.activation
+        formula = f"{h} = a{number}" if g == "linear" else f"{h} = {g}(a{number})"
+        titles.append(f"layer {number}\n{formula}" if number else f"layer\n{formula}")
+    ids = [[f"x{i}" for i in range(nin)]] + [
+        [f"u{k}_{j}" for j in range(layer.nout)] for k, layer in enumerate(layers, start=1)
+    ]
+
+    # --- geometry, in points: `along` runs from inputs to outputs, `across` over a column ---
+    tallest = max(len(c) for c in columns)
+    small = fontsize * 0.85
+    title_size = fontsize * 1.1
+    widest_title = max(_width(line, title_size) for t in titles for line in t.splitlines())
+    flat = rankdir in ("LR", "RL")
+    if flat:
+        pitch = min(72.0, max(26.0, _SLIDE_HEIGHT / tallest))
+        gap = max(widest_title + 24, 120.0, min(260.0, _SLIDE_WIDTH / max(1, len(layers))))
+    else:  # rows: units spread across, rows far enough apart for the lines to read
+        pitch = min(80.0, max(30.0, (_SLIDE_WIDTH - widest_title - 30) / tallest))
+        gap = min(170.0, max(100.0, (_SLIDE_HEIGHT + 10) / max(1, len(layers))))
+    # A line from a unit to the far end of the next column passes its neighbour at a distance
+    # of pitch · gap / length: the circles are made smaller than that, so no line crosses one.
+    clear = min(pitch * gap / math.hypot(gap, (len(a) + len(b) - 2) * pitch / 2) for a, b in zip(columns, columns[1:]))
+    radius = min(24.0, 0.42 * pitch, 0.9 * clear)
+    span = (tallest - 1) * pitch
+
+    def at(column: int, j: int) -> tuple[float, float]:
+        """Centre of unit ``j`` of ``column``: ``[0]`` first, each column centred."""
+        along = column * gap
+        across = (j - (len(columns[column]) - 1) / 2) * pitch + span / 2
+        return _placed(rankdir, along, across)
+
+    lines = header("network", "LR" if flat else "TB", fontsize, colours, size_attribute(size))
+    lines.append("  layout=nop2; outputorder=edgesfirst;")
+    lines.append(
+        f'  node [shape=circle, fixedsize=true, width={2 * radius / 72:.3f}, style=filled, fillcolor="{paper}"];'
+    )
+    lines.append("  edge [arrowhead=none];")
+
+    # titles: above each column (LR), left of the rows (TB); text nodes, so never clipped
+    left = min(at(c, 0)[0] for c in range(len(columns))) - radius - 14 - widest_title / 2
+    for c, title in enumerate(titles):
+        x, y = at(c, 0)
+        if flat:
+            top = _placed(rankdir, c * gap, -radius - 24)[1]
+            where = f"{x:.1f},{top:.1f}"
+        else:
+            where = f"{left:.1f},{y:.1f}"
+        lines.append(
+            f'  title{c} [shape=plaintext, style="", fixedsize=false, fontsize={title_size:g}, '
+            f"pos={quoted(where)}, label={quoted(title)}];"
+        )
+
+    # units
+    for c, (names, column_ids) in enumerate(zip(columns, ids)):
+        fits = all(_width(n, fontsize) <= 2 * radius - 4 for n in names)
+        shown_names = names if fits else [str(j) for j in range(len(names))]  # the title says h1
+        room = (2 * radius - 5) / (0.62 * max(len(n) for n in shown_names))
+        inside = f", fontsize={max(8.0, room):.1f}" if room < fontsize else ""  # shrunk to fit its circle
+        for j, (name, uid) in enumerate(zip(names, column_ids)):
+            x, y = at(c, j)
+            attributes = [f'pos="{x:.1f},{y:.1f}"', f"label={quoted(shown_names[j])}{inside}"]
+            if c == 0:
+                attributes.append(f"tooltip={quoted(name)}")
+            else:
+                neuron = layers[c - 1].neurons[j]
+                attributes.append(f"tooltip={quoted(name + ': bias ' + hover(neuron.b.label or 'b', neuron.b))}")
+                attributes.append(f'fillcolor="{_tint(neuron.b.data / biggest_b, paper)}"')
+                if neuron.b in lit:
+                    attributes.append(f'color="{colours.highlight}", penwidth=3')
+                if write:
+                    bx, by = _placed(rankdir, c * gap, (j - (len(names) - 1) / 2) * pitch + span / 2 + radius + 8)
+                    if not flat:
+                        bx, by = x + radius + 6 + _width("b=" + shown(neuron.b.data), small) / 2, y
+                    lines.append(
+                        f'  {uid}_b [shape=plaintext, style="", fixedsize=false, fontsize={small:g}, '
+                        f'pos="{bx:.1f},{by:.1f}", label={quoted("b=" + shown(neuron.b.data))}];'
+                    )
+            lines.append(f"  {uid} [{', '.join(attributes)}];")
+
+    # weights, thinnest first so that the strong ones are drawn on top
+    drawn = []
+    for k, layer in enumerate(layers, start=1):
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                drawn.append((abs(w.data) if math.isfinite(w.data) else math.inf, k, j, i, w))
+    drawn.sort(key=lambda item: item[0])
+    for _, k, j, i, w in drawn:
+        colour = colours.highlight if w in lit else POSITIVE if w.data >= 0 else NEGATIVE
+        width = 0.5 + 3.5 * min(1.0, abs(w.data) / biggest) if math.isfinite(w.data) else 4.0
+        if w in lit:
+            width = max(width, 3.0)
+        tip = quoted(hover(w.label or f"W{k}[{j},{i}]", w))
+        lines.append(f'  {ids[k - 1][i]} -> {ids[k][j]} [color="{colour}", penwidth={width:.2f}, tooltip={tip}];')
+    if write:
+        lines += _weight_labels(layers, at, ids, shown, small, paper, flat)
+    if legend:
+        lines += _legend(flat, at, columns, radius, biggest, small, ink)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _layer_number(layer: Layer) -> str:
+    """A layer's number k from its parameters' labels (``b2[0]``), else ``""`` for a lone layer."""
+    found = _INDEX.match(layer.neurons[0].b.label) if layer.neurons else None
+    return found.group(1) if found else ""
+
+
+def _placed(rankdir: str, along: float, across: float) -> tuple[float, float]:
+    """Graphviz coordinates (y up) of a point ``along`` the layers and ``across`` a column."""
+    if rankdir == "LR":
+        return along, -across
+    if rankdir == "RL":
+        return -along, -across
+    if rankdir == "TB":
+        return across, -along
+    return across, along
+
+
+def _width(text: str, fontsize: float) -> float:
+    return 0.6 * fontsize * len(text)
+
+
+def _tint(share: float, paper: str) -> str:
+    """A bias's fill: its sign's colour, stronger for a bigger bias, never so strong that the name is lost."""
+    if not math.isfinite(share):
+        return "#999999"
+    strength = 0.45 * min(1.0, abs(share))
+    base = POSITIVE if share >= 0 else NEGATIVE
+    r, g, b = (int(base[i : i + 2], 16) for i in (1, 3, 5))
+    pr, pg, pb = (int(paper[i : i + 2], 16) for i in (1, 3, 5)) if paper.startswith("#") else (255, 255, 255)
+    mix = [round(p + (c - p) * strength) for c, p in ((r, pr), (g, pg), (b, pb))]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _weight_labels(
+    layers: Sequence[Layer],
+    at: Place,
+    ids: list[list[str]],
+    shown: Callable[[float], str],
+    fontsize: float,
+    paper: str,
+    flat: bool,
+) -> list[str]:
+    """Each weight written on its line, staggered along the lines so that neighbours do not collide.
+
+    Side by side (``LR``), lines from different sources are labelled at different depths; one
+    above another (``TB``), every line of a layer gets its own depth, as the labels are wide.
+    """
+    lines = []
+    for k, layer in enumerate(layers, start=1):
+        count = layer.nin * layer.nout
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                (x0, y0), (x1, y1) = at(k - 1, i), at(k, j)
+                if flat:
+                    t = 0.3 + 0.4 * (i + 0.5) / layer.nin
+                else:
+                    t = 0.2 + 0.6 * (j * layer.nin + i + 0.5) / count
+                x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                colour = POSITIVE if w.data >= 0 else NEGATIVE
+                lines.append(
+                    f'  {ids[k][j]}_w{i} [shape=plaintext, fixedsize=false, style=filled, fillcolor="{paper}", '
+                    f'margin="0.02,0", height=0, width=0, fontsize={fontsize:g}, fontcolor="{colour}", '
+                    f'pos="{x:.1f},{y:.1f}", label={quoted(shown(w.data))}];'
+                )
+    return lines
+
+
+def _legend(
+    flat: bool, at: Place, columns: list[list[str]], radius: float, biggest: float, fontsize: float, ink: str
+) -> list[str]:
+    """One line under the picture: sample lines for sign and size, and what a unit's fill means."""
+    everything = [at(c, j) for c, column in enumerate(columns) for j in range(len(column))]
+    x = min(p[0] for p in everything)
+    y = min(p[1] for p in everything) - radius - 28
+    entries = [
+        (POSITIVE, 2.5, "weight > 0"),
+        (NEGATIVE, 2.5, "weight < 0"),
+        (ink, 0.5, "small |w|"),
+        (ink, 4.0, f"|w| = {format_number(biggest, 3)}"),
+    ]
+    lines = []
+    for n, (colour, width, words) in enumerate(entries):
+        lines.append(f'  key{n}a [shape=point, width=0.01, style=invis, pos="{x:.1f},{y:.1f}"];')
+        lines.append(f'  key{n}b [shape=point, width=0.01, style=invis, pos="{x + 28:.1f},{y:.1f}"];')
+        lines.append(f'  key{n}a -> key{n}b [color="{colour}", penwidth={width:g}];')
+        middle = x + 34 + _width(words, fontsize) / 2
+        lines.append(
+            f'  key{n} [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
+            f'pos="{middle:.1f},{y:.1f}", label={quoted(words)}];'
+        )
+        x = middle + _width(words, fontsize) / 2 + 22
+    words = "unit fill: bias, same colours"
+    lines.append(
+        f'  key_bias [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
+        f'pos="{x + _width(words, fontsize) / 2:.1f},{y:.1f}", label={quoted(words)}];'
+    )
+    return lines

@@ -1,0 +1,194 @@
+"""Network diagrams a student can read: units in order, no line through a unit, nothing clipped,
+weights by colour and width with a legend, values on hover, every option, a slide's size."""
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import nn
+from autograd import draw
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def trained_16():
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    X, y = nn.make_moons(8, noise=0.1, seed=0)
+    nn.mse_loss([model(x)[0] for x in X], [float(t) for t in y]).backward()
+    return model
+
+
+def groups(svg, kind):
+    """Each node or edge group as (its DOT name, its element)."""
+    root = ET.fromstring(svg)
+    return [(g.find(f"{SVG}title").text, g) for g in root.iter(f"{SVG}g") if g.get("class") == kind]
+
+
+def units(svg):
+    """Unit name -> (cx, cy, r) in the graph's coordinates."""
+    found = {}
+    for name, g in groups(svg, "node"):
+        ellipse = next(g.iter(f"{SVG}ellipse"), None)
+        if ellipse is not None and re.fullmatch(r"x\d+|u\d+_\d+", name):
+            found[name] = (float(ellipse.get("cx")), float(ellipse.get("cy")), float(ellipse.get("rx")))
+    return found
+
+
+def texts(svg):
+    return [("".join(t.itertext()), t) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def hovers(svg, kind):
+    """The hover text of every node or edge group (the <title> inside it, after its name)."""
+    found = {}
+    for name, g in groups(svg, kind):
+        inner = [t.text for t in g.iter(f"{SVG}title")][1:]
+        if inner:
+            found[name] = inner[0]
+    return found
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_units_are_in_order_and_no_line_crosses_a_unit(rankdir):
+    svg = draw(trained_16(), rankdir=rankdir).svg()
+    where = units(svg)
+    assert len(where) == 2 + 16 + 16 + 1
+    axis = 1 if rankdir == "LR" else 0  # LR: [0] at the top (SVG y grows down); TB: [0] on the left
+    for k in (1, 2):
+        column = [where[f"u{k}_{j}"][axis] for j in range(16)]
+        assert column == sorted(column) and len(set(column)) == 16
+    crossings = []
+    for name, _ in groups(svg, "edge"):
+        tail, head = name.split("->")
+        if tail not in where:
+            continue  # the legend's sample lines
+        (x0, y0, _), (x1, y1, _) = where[tail], where[head]
+        for unit, (cx, cy, r) in where.items():
+            if unit in (tail, head):
+                continue
+            t = max(0.0, min(1.0, ((cx - x0) * (x1 - x0) + (cy - y0) * (y1 - y0)) / ((x1 - x0) ** 2 + (y1 - y0) ** 2)))
+            if math.hypot(x0 + t * (x1 - x0) - cx, y0 + t * (y1 - y0) - cy) < r:
+                crossings.append((name, unit))
+    assert not crossings
+
+
+def inside_picture(svg):
+    """Every text's estimated box inside the picture's box (what a viewer shows)."""
+    root = ET.fromstring(svg)
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
+    dx, dy = (float(v) for v in re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", svg).groups())
+    outside = []
+    for words, t in texts(svg):
+        size = float(t.get("font-size") or re.search(r'font-size="([\d.]+)"', svg).group(1))
+        x, y = float(t.get("x")) + dx, float(t.get("y")) + dy
+        half = 0.55 * size * len(words) / 2 if t.get("text-anchor") == "middle" else 0
+        if x - half < 0 or x + half > width or y - size < 0 or y > height:
+            outside.append(words)
+    return outside
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [lambda: nn.MLP(2, [3, 1], seed=0), trained_16, lambda: nn.Layer(3, 2, "relu")],
+    ids=["small", "16", "layer"],
+)
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_titles_and_labels_are_never_clipped(subject, rankdir):
+    svg = draw(subject(), rankdir=rankdir).svg()
+    assert not inside_picture(svg)
+    words = " ".join(w for w, _ in texts(svg))
+    assert "input" in words and "layer" in words
+
+
+def test_weights_by_colour_and_width_with_a_legend():
+    model = nn.MLP(2, [3, 1], seed=0)
+    source = draw(model).source
+    for layer_k, layer in enumerate(model.layers, start=1):
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                tail = f"x{i}" if layer_k == 1 else f"u{layer_k - 1}_{i}"
+                (line,) = [ln for ln in source.splitlines() if ln.startswith(f"  {tail} -> u{layer_k}_{j} [")]
+                assert ("#1f77b4" if w.data >= 0 else "#d62728") in line
+    widths = [float(w) for w in re.findall(r"penwidth=([\d.]+), tooltip", source)]
+    assert min(widths) >= 0.5 and max(widths) == pytest.approx(4.0)
+    words = " ".join(w for w, _ in texts(draw(model).svg()))
+    assert "weight > 0" in words and "weight < 0" in words and "bias" in words
+
+
+def test_values_on_hover_and_written_on_small_nets_only():
+    small = nn.MLP(2, [3, 1], seed=0)
+    svg = draw(small).svg()
+    w = small.layers[0].neurons[2].w[1]
+    edge_hover = hovers(svg, "edge")["x1->u1_2"]
+    assert edge_hover.startswith("W1[2,1] = ") and "grad 0" in edge_hover
+    assert hovers(svg, "node")["u1_0"].startswith("h1[0]: bias b1[0] = 0")
+    words = [t for t, _ in texts(svg)]
+    assert format(w.data, ".3g") in words and "b=0" in words  # written on the picture
+    big = draw(trained_16()).svg()
+    assert not any(re.fullmatch(r"-?0\.\d+|b=.*", t) for t, _ in texts(big))  # 304 numbers would be a blur
+    assert len(hovers(big, "edge")) == 2 * 16 + 16 * 16 + 16
+    assert draw(trained_16(), edge_labels=True).source.count("_w") == 2 * 16 + 16 * 16 + 16
+
+
+def test_a_layer_drawn_alone_names_its_units_h_and_a_model_names_its_outputs_y_hat():
+    layer_words = [t for t, _ in texts(draw(nn.Layer(3, 2, "relu")).svg())]
+    assert "h[0]" in layer_words and not any("ŷ" in t for t in layer_words)
+    model_words = [t for t, _ in texts(draw(nn.MLP(2, [3, 2], output="softmax", seed=0)).svg())]
+    assert "ŷ[1]" in model_words and "ŷ = softmax(a2)" in model_words and "h1 = tanh(a1)" in model_words
+    inner = nn.MLP(2, [3, 2], seed=0).layers[0]
+    assert "h1 = tanh(a1)" in [t for t, _ in texts(draw(inner).svg())]  # a model's layer keeps its number
+
+
+def test_every_readme_option_works_for_a_model():
+    model = nn.MLP(2, [3, 1], seed=0)
+    w, b = model.layers[0].neurons[0].w[0], model.layers[1].neurons[0].b
+    assert "grad" not in draw(model, show_grad=False).source
+    assert re.search(r'label="-?\d\.\d\d"', draw(model, number_format=".2f").source)
+    assert "digraph" in draw(model, rankdir="TB").source
+    lit = draw(model, highlight_nodes=[w, b]).source
+    assert re.search(r"x0 -> u1_0 \[color=\"#d62728\", penwidth=[3-9]", lit)
+    assert re.search(r'u2_0 \[.*color="#d62728"', lit)
+    assert draw(model, highlight_edges=[(w, 0)]).source  # accepted: a network's edges are its weights
+    assert "_w" not in draw(model, edge_labels=False).source
+    with pytest.raises(ValueError, match="max_nodes=N"):
+        draw(trained_16(), max_nodes=10)
+    dark = draw(model, theme="dark", fontsize=14, size=(13.33, 7.5)).source
+    assert 'bgcolor="#1e1e1e"' in dark and "fontsize=14" in dark and 'size="13.33,7.5!"' in dark
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_2_16_16_1_network_fits_a_1280x720_slide_with_legible_text(rankdir):
+    svg = draw(trained_16(), rankdir=rankdir).svg()
+    root = ET.fromstring(svg)
+    width, height = (float(root.get(k).removesuffix("pt")) for k in ("width", "height"))
+    assert width <= 960 and height <= 540  # 1280 × 720 pixels is 960 × 540 points: shown at 1:1
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert min(sizes) >= 9  # 12 pixels at 1:1
+
+
+@pytest.mark.slow
+def test_in_chromium_no_two_labels_overlap_and_all_are_in_view(browser, tmp_path):
+    """Real font metrics: every text box inside the 1280×720 view, none overlapping another."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        for subject in (trained_16(), nn.MLP(2, [3, 1], seed=0)):
+            for rankdir in ("LR", "TB"):
+                path = tmp_path / f"net_{rankdir}.svg"
+                draw(subject, rankdir=rankdir).save(path)
+                page.goto(path.as_uri())
+                boxes = page.evaluate(
+                    "() => [...document.querySelectorAll('text')].map(t => {"
+                    " const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; })"
+                )
+                assert boxes
+                for words, left, top, right, bottom in boxes:
+                    assert left >= 0 and top >= 0 and right <= 1280 and bottom <= 720, (rankdir, words)
+                for i, a in enumerate(boxes):
+                    for b in boxes[i + 1 :]:
+                        overlap_x = min(a[3], b[3]) - max(a[1], b[1])
+                        overlap_y = min(a[4], b[4]) - max(a[2], b[2])
+                        assert overlap_x <= 1 or overlap_y <= 1, (rankdir, a[0], b[0])
+    finally:
+        page.close()
