@@ -83,9 +83,11 @@ def draw(subject: Any, **options: Any) -> Drawing:
             that describes itself with ``to_dot``.
         **options: for a ``Value``, those of :func:`autograd.dot.to_dot`: ``show_grad``,
             ``digits``, ``number_format``, ``rankdir``, ``highlight_nodes``,
-            ``highlight_edges``, ``edge_labels``, ``max_nodes``, and for slides ``fontsize``,
-            ``size`` (inches), ``theme`` (``"light"``/``"dark"``); for a network, those of
-            :func:`nn.diagram.network_dot`. Every subject also takes ``dpi``, the PNG resolution.
+            ``highlight_edges``, ``edge_labels``, ``max_nodes``, ``layout``, ``note``, and for
+            slides ``fontsize``, ``size`` (inches), ``theme`` (``"light"``/``"dark"``); for a
+            network, those of :func:`nn.diagram.network_dot` (the same names, where they mean
+            something for a network, plus ``legend``). Every subject also takes ``dpi``, the
+            resolution of :meth:`Drawing.png` and of ``save("….png")``.
 
     Example:
         >>> from autograd import Value, draw
