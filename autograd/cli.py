@@ -1,6 +1,7 @@
 """The ``chainrule`` command: draw an expression's graph for a slide.
 
 chainrule draw "tanh(a*b + c)" a=2 b=-3 c=10 -o graph.svg [--no-grad] [--rankdir TB]
+chainrule draw "(y - t)**2" y=0.3 t=1 -o slide.png --fontsize 16 --size 13.33,7.5 --dpi 192 --theme dark
 chainrule draw "-log(p)" p=0.8          # an expression may start with a minus
 chainrule draw -- "-log(p)" p=0.8       # so may anything after --
 """
@@ -41,7 +42,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="graph.svg", help="where to write: .svg, .png or .dot")
     d.add_argument("--no-grad", action="store_true", help="draw values only, without backward()")
     d.add_argument("--rankdir", default="LR", choices=["LR", "TB"], help="left to right or top to bottom")
-    d.add_argument("--edge-labels", action="store_true", help="write each edge's local derivative on it")
+    d.add_argument("--edge-labels", action="store_true", help="write local × upstream = contribution on each edge")
+    d.add_argument("--digits", type=int, default=4, help="significant digits of every number (default 4)")
+    d.add_argument("--fontsize", type=float, default=12, help="font size in points (default 12)")
+    d.add_argument("--size", metavar="W,H", help="fit the picture to W x H inches, e.g. 13.33,7.5 for a 16:9 slide")
+    d.add_argument("--dpi", type=float, help="PNG resolution (default 96; 192 for a sharp slide)")
+    d.add_argument("--theme", choices=["light", "dark"], default="light", help="colours for a light or dark slide")
+    d.add_argument(
+        "--layout", choices=["auto", "dot", "fast"], default="auto", help="graphviz's dot, or the fast layered layout"
+    )
     return top
 
 
@@ -74,9 +83,19 @@ def main(argv: list[str] | None = None) -> int:
         root, _ = build(args.expression, parse_bindings(args.bindings))
         if not args.no_grad:
             root.backward()
-        path = draw(root, show_grad=not args.no_grad, rankdir=args.rankdir, edge_labels=args.edge_labels).save(
-            args.output
+        drawing = draw(
+            root,
+            show_grad=not args.no_grad,
+            rankdir=args.rankdir,
+            edge_labels=args.edge_labels,
+            digits=args.digits,
+            fontsize=args.fontsize,
+            size=args.size,
+            theme=args.theme,
+            layout=args.layout,
+            dpi=args.dpi,
         )
+        path = drawing.save(args.output)
     except (ExpressionError, GraphTooLargeError) as error:
         print(f"chainrule: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,22 @@ def draw(subject: Any, **options: Any) -> Drawing:
     dpi = options.pop("dpi", None)
     if isinstance(subject, Value):
         return Drawing(to_dot(subject, **options), dpi)
+    for kind in type(subject).__mro__:
+        if kind in DRAWERS:
+            return Drawing(DRAWERS[kind](subject, **options), dpi)
     if callable(getattr(subject, "to_dot", None)):
-        if hasattr(subject, "neurons") and not hasattr(subject, "layers"):
-            options.setdefault("last", "hidden")  # a layer on its own: its units are h, not ŷ
         return Drawing(subject.to_dot(**options), dpi)
-    raise TypeError(f"draw() takes a Value or an object with a to_dot() method, got {type(subject).__name__}")
+    raise TypeError(
+        f"draw() takes a Value, a model whose package registered a drawer (import nn), or an object with a"
+        f" to_dot() method; got {type(subject).__name__}"
+    )
+
+
+# How to draw things that are not graphs: nn registers its models here, so that models do not
+# know how they are drawn and this module does not import nn.
+DRAWERS: dict[type, Callable[..., str]] = {}
+
+
+def register_drawer(kind: type, to_dot: Callable[..., str]) -> None:
+    """Make ``draw(x)`` call ``to_dot(x, **options)`` for instances of ``kind`` (and its subclasses)."""
+    DRAWERS[kind] = to_dot

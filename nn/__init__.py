@@ -5,6 +5,7 @@
 >>> opt = nn.SGD(model.parameters(), lr=0.1)
 """
 
+from nn import diagram  # noqa: F401 - registers how autograd.draw draws an MLP or a Layer
 from nn.data import Batch, make_circles, make_moons, make_sine, make_spirals, make_xor, minibatches
 from nn.functional import ACTIVATIONS, activation, log_softmax, logsumexp, softmax
 from nn.layers import MLP, Layer, Neuron, Trace

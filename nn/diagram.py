@@ -18,14 +18,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from autograd.dot import check_size, header, quoted, size_attribute, theme_named
+from autograd.drawing import register_drawer
 from autograd.numbers import format_number
 from autograd.value import Value
-
-if TYPE_CHECKING:
-    from nn.layers import Layer
+from nn.layers import MLP, Layer
 
 Place = Callable[[int, int], "tuple[float, float]"]  # (column, unit) -> centre in points
 
@@ -313,3 +312,17 @@ def _legend(
         f'pos="{x + _width(words, fontsize) / 2:.1f},{y:.1f}", label={quoted(words)}];'
     )
     return lines
+
+
+def draw_mlp(model: MLP, **options: Any) -> str:
+    """``autograd.draw(model)``: the network as DOT, one node per unit (see :func:`network_dot`)."""
+    return network_dot(model.nin, model.layers, model.output, **options)
+
+
+def draw_layer(layer: Layer, **options: Any) -> str:
+    """``autograd.draw(layer)``: a layer on its own, its units named h, not ŷ."""
+    return network_dot(layer.nin, [layer], layer.activation, **{"last": "hidden", **options})
+
+
+register_drawer(MLP, draw_mlp)
+register_drawer(Layer, draw_layer)

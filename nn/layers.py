@@ -17,7 +17,6 @@ from typing import Any
 
 import autograd
 from autograd import Value, as_value
-from nn.diagram import network_dot
 from nn.functional import activation as activation_named
 from nn.functional import output_function
 from nn.module import Module, SummaryRow
@@ -147,10 +146,6 @@ class Layer(Module):
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, {self.activation})"
 
-    def to_dot(self, **options: Any) -> str:
-        """The layer as DOT, one node per unit, for ``autograd.draw(layer)``; see ``nn.diagram``."""
-        return network_dot(self.nin, [self], self.activation, **options)
-
     def forward(self, xs: Inputs) -> tuple[list[Value], list[Value]]:
         """The pre-activations ``a`` and activations ``h = g(a)`` of every unit."""
         xs = _inputs(xs, self.nin)
@@ -265,10 +260,6 @@ class MLP(Module):
             for node, label in zip(trace.h[-1], self._y_labels):
                 node.label = label
         return trace
-
-    def to_dot(self, **options: Any) -> str:
-        """The network as DOT, one node per unit, for ``autograd.draw(model)``; see ``nn.diagram``."""
-        return network_dot(self.nin, self.layers, self.output, **options)
 
     def __call__(self, x: Inputs) -> list[Value]:
         """ŷ = f(x): always a list of Values, one per output."""

@@ -157,3 +157,20 @@ def test_the_help_lists_every_function_of_the_op_table(tmp_path):
         if op.is_function:
             assert name in result.stdout
     assert "(y - t)**2" in result.stdout and "-log(exp(a)" in result.stdout
+
+
+def test_slide_options_reach_the_picture(tmp_path):
+    result = chainrule(
+        "draw", "(y - t)**2", "y=0.3", "t=1", "-o", "slide.png", "--size", "13.33,7.5", "--dpi", "192",
+        "--theme", "dark", "--fontsize", "16", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    png = (tmp_path / "slide.png").read_bytes()
+    width = int.from_bytes(png[16:20], "big")
+    assert png[:4] == b"\x89PNG" and abs(width - 13.33 * 192) <= 2  # fitted to 13.33 inches at 192 dpi
+    dot = chainrule(
+        "draw", "(y - t)**2", "y=0.3", "t=1", "-o", "g.dot", "--theme", "dark", "--digits", "6", cwd=tmp_path
+    )
+    assert dot.returncode == 0 and "-1.4" in (tmp_path / "g.dot").read_text()
+    bad = chainrule("draw", "x", "x=1", "--size", "wide", "-o", "g.svg", cwd=tmp_path)
+    assert bad.returncode != 0 and "size must be" in bad.stderr and "Traceback" not in bad.stderr

@@ -76,3 +76,22 @@ def test_a_value_subclass_works_at_every_entry_point(entry):
     assert any(node is x for node in topological_order(out)), f"{entry} lost the subclass instance"
     out.backward()
     assert x.grad != 0.0 or entry == "gradcheck"
+
+
+@pytest.mark.parametrize("model_file", ["nn/layers.py", "nn/module.py", "nn/optim.py"])
+def test_models_do_not_know_how_they_are_drawn(model_file):
+    """Drawing code reads models (nn/diagram.py registers with autograd.draw), never the other way round."""
+    tree = ast.parse((ROOT / model_file).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module} | {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    assert not imported & {"nn.diagram", "autograd.drawing", "autograd.dot", "autograd.player"}
+    assert "to_dot" not in (ROOT / model_file).read_text()
+
+
+def test_draw_finds_a_model_through_the_registry():
+    import nn
+    from autograd import draw
+
+    assert "layer 1" in draw(nn.MLP(2, [3, 1], seed=0)).source
+    assert "h[0]" in draw(nn.Layer(2, 3)).source or "h1[0]" in draw(nn.Layer(2, 3)).source
