@@ -179,6 +179,12 @@ def _label_size(attributes: str, fontsize: float, rankdir: str) -> tuple[float, 
     return (width, height) if rankdir in ("LR", "RL") else (height, width)
 
 
+def node_ids(order: Sequence[Value]) -> dict[Value, str]:
+    """The one source of node ids, ``n0, n1, …`` in topological order: the drawing, the stepper
+    and the player all name a node by this id, so the same graph always has the same ids."""
+    return {node: f"n{i}" for i, node in enumerate(order)}
+
+
 def to_dot(
     root: Value,
     *,
@@ -231,7 +237,7 @@ def to_dot(
     colours = theme_named(theme)
     order = topological_order(root)
     check_size(len(order), max_nodes)
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    ids = node_ids(order)
     lit_nodes = set(highlight_nodes)
     lit_edges = {(ids.get(child), i) for child, i in highlight_edges}
     lit = f'color="{colours.highlight}", penwidth=2.5'

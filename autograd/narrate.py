@@ -47,7 +47,7 @@ class Namer:
         self.root = root
         self.digits = digits
         self.order = topological_order(root)
-        self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(self.order)}
+        self.ids: dict[Value, str] = node_ids(self.order)
 
     def __call__(self, node: Value) -> str:
         if node is self.root and (not node.label or len(node.label) > MAX_ROOT_LABEL):
