@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from autograd.dot import product_text
+from autograd.dot import node_ids, product_text
 from autograd.graph import Step, topological_order
 from autograd.numbers import DIGITS, format_number
 from autograd.ops import display
