@@ -48,7 +48,7 @@ from typing import Literal, overload
 
 from autograd import grad_mode, ops
 from autograd.graph import topological_order
-from autograd.value import Constant, Value
+from autograd.value import Constant, Value, as_float
 
 Number = Value | float
 Values = Value | Sequence[Value]
@@ -351,7 +351,7 @@ def _values(xs: Values, what: str) -> list[Value]:
 
 
 def _float(x: Number) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+    return x.data if isinstance(x, Value) else as_float(x)
 
 
 def _name(x: Value) -> str:

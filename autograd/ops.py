@@ -55,6 +55,8 @@ class Op:
         params: intervals of the number parameters (the exponent of ``x ** n``).
         kinks: points where the derivative jumps; finite differences must keep away.
         piecewise: a zero local derivative blocks any upstream (as PyTorch's masks do).
+        variadic: how many parents an n-ary op takes: ``"any"`` (one or more), ``"pairs"``
+            (w_1..w_n, x_1..x_n) or ``"pairs and one"`` (w, x, then b); ``""`` for a fixed arity.
         show: how a node is named in pictures, formatted with its params (``"**{0:g}"``).
         formula: one line of maths for docs and help.
     """
@@ -68,6 +70,7 @@ class Op:
     params: tuple[tuple[float, float], ...] = ()
     kinks: tuple[float, ...] = ()
     piecewise: bool = False
+    variadic: str = ""
     show: str = ""
     formula: str = ""
 
@@ -75,6 +78,24 @@ class Op:
     def is_function(self) -> bool:
         """A one-argument op without parameters, callable by name: ``tanh(x)``."""
         return self.name.isidentifier() and self.arities == (1,) and not self.params
+
+    def accepts(self, n: int) -> bool:
+        """Whether the op takes ``n`` parents."""
+        if self.variadic == "any":
+            return n >= 1
+        if self.variadic == "pairs":
+            return n >= 2 and n % 2 == 0
+        if self.variadic == "pairs and one":
+            return n >= 3 and n % 2 == 1
+        return n in self.arities
+
+    def arity_text(self) -> str:
+        """The parents the op takes, in words, for error messages."""
+        return {
+            "any": "one or more parents",
+            "pairs": "an even number of parents (w_1..w_n, then x_1..x_n)",
+            "pairs and one": "an odd number of parents, at least 3 (w_1..w_n, x_1..x_n, then b)",
+        }.get(self.variadic, f"{self.arities[0]} parent{'s' if self.arities[0] != 1 else ''}")
 
     def display(self, params: Sequence[float] = ()) -> str:
         """The name a person sees: ``tanh``, ``**2``, ``**0.3333333333333333``."""
@@ -126,15 +147,15 @@ def mul(x: float, y: float) -> tuple[float, tuple[float, ...]]:
 
 @primitive(
     "**n",
-    lambda m, x, n: x**n,
-    lambda m, out, x, n: (n * x ** (n - 1) if n else 0.0,),
+    lambda m, x, n: m.pow(x, n),
+    lambda m, out, x, n: (n * m.pow(x, n - 1) if n else 0.0,),
     domain=(0.2, 3.0),
     params=((-3.0, 3.0),),
     show="**{0:g}",
 )
 def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
     """d(x ** n)/dx = n * x ** (n - 1), for a number exponent n"""
-    if x != x:  # NaN in, NaN out, derivative included (IEEE would give nan ** 0 = 1)
+    if x != x or n != n:  # NaN in, NaN out, derivative included (IEEE would give nan ** 0 = 1 ** nan = 1)
         return NAN, (NAN,)
     if n == 0:
         return 1.0, (0.0,)
@@ -147,8 +168,8 @@ def power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
 
 @primitive(
     "**",
-    lambda m, x, y: x**y,
-    lambda m, out, x, y: (y * x ** (y - 1), m.times_log(out, x)),
+    lambda m, x, y: m.pow_value(x, y),
+    lambda m, out, x, y: (y * m.pow_value(x, y - 1), m.times_log(out, x)),
     arities=(2,),
     domain=(0.2, 3.0),
 )
@@ -258,7 +279,7 @@ def cos(x: float) -> tuple[float, tuple[float, ...]]:
     return math.cos(x), (-math.sin(x),)
 
 
-@primitive("sum", lambda m, *xs: m.sum(xs), lambda m, out, *xs: (1.0,) * len(xs), arities=(1, 2, 5))
+@primitive("sum", lambda m, *xs: m.sum(xs), lambda m, out, *xs: (1.0,) * len(xs), arities=(1, 2, 5), variadic="any")
 def total(*xs: float) -> tuple[float, tuple[float, ...]]:
     """d(Σ x_i)/dx_j = 1"""
     try:
@@ -278,6 +299,7 @@ def _halves(wx: Sequence[Any]) -> tuple[Any, Any]:
     lambda m, *wx: m.dot(*_halves(wx)),
     lambda m, out, *wx: _halves(wx)[1] + _halves(wx)[0],
     arities=(2, 4, 10),
+    variadic="pairs",
 )
 def dot(*wx: float) -> tuple[float, tuple[float, ...]]:
     """Σ w_i x_i over parents (w_1..w_n, x_1..x_n): d/dw_i = x_i, d/dx_i = w_i"""
@@ -291,6 +313,7 @@ def dot(*wx: float) -> tuple[float, tuple[float, ...]]:
     lambda m, *wxb: m.linear(*_halves(wxb[:-1]), wxb[-1]),
     lambda m, out, *wxb: _halves(wxb[:-1])[1] + _halves(wxb[:-1])[0] + (1.0,),
     arities=(3, 5, 11),
+    variadic="pairs and one",
 )
 def linear(*wxb: float) -> tuple[float, tuple[float, ...]]:
     """b + Σ w_i x_i over parents (w_1..w_n, x_1..x_n, b): d/dw_i = x_i, d/dx_i = w_i, d/db = 1"""
@@ -304,6 +327,7 @@ def linear(*wxb: float) -> tuple[float, tuple[float, ...]]:
     lambda m, *xs: m.logsumexp(xs),
     lambda m, out, *xs: tuple(m.exp(x - out) for x in xs),
     arities=(1, 2, 5),
+    variadic="any",
 )
 def logsumexp(*xs: float) -> tuple[float, tuple[float, ...]]:
     """log Σ exp(x_i), shifted by the largest x so exp never overflows: d/dx_j = exp(x_j - logsumexp), the softmax"""
@@ -338,6 +362,12 @@ def numpy_namespace() -> Namespace:
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
+    def pow(x: Any, n: float) -> Any:  # NaN in, NaN out: numpy gives nan ** 0 = 1
+        return np.where(x == x, np.power(x, n), np.nan) if n == n else np.full_like(x, np.nan)
+
+    def pow_value(x: Any, y: Any) -> Any:  # a negative base is a domain error: NaN, so a replay redoes it eagerly
+        return np.where((x >= 0) & (y == y), np.power(np.abs(x), y), np.nan)
+
     def times_log(out: Any, x: Any) -> Any:
         positive = x > 0
         return np.where(positive, out * np.log(np.where(positive, x, 1.0)), np.where(x == 0, 0.0, np.nan))
@@ -356,6 +386,8 @@ def numpy_namespace() -> Namespace:
         return np.log(np.exp(stacked - shift).sum(axis=0)) + shift
 
     return Namespace(
+        pow=pow,
+        pow_value=pow_value,
         exp=np.exp,
         log=np.log,
         tanh=np.tanh,
@@ -380,10 +412,19 @@ def values_namespace() -> Namespace:
     from autograd.value import Value, apply, constant
 
     def times_log(out: Value, x: Value) -> Value:
-        # x ** y's ∂/∂y: out·log(x) for x > 0; 0 at x = 0 (as the float rule); NaN below (only with a NaN y).
-        return out * x.log() if x.data > 0 else constant(0.0 if x.data == 0 else NAN)
+        """x ** y's ∂/∂y as a graph: out·log(x) for x > 0 (a node a replay recomputes)."""
+        if x.data > 0:
+            return out * x.log()
+        if x.data == 0:  # a constant 0 here would be frozen into a compiled replay: refuse instead
+            raise ValueError(
+                "∂(0 ** y)/∂y = 0 ** y · log(0) cannot be built as a graph at a zero base"
+                " (its value is 0: take it without create_graph)"
+            )
+        return constant(NAN)  # a negative base only gets here with a NaN exponent
 
     return Namespace(
+        pow=lambda x, n: x**n,
+        pow_value=lambda x, y: x**y,
         exp=Value.exp,
         log=Value.log,
         tanh=Value.tanh,

@@ -257,9 +257,16 @@ def apply(op: str | ops.Op, parents: Sequence[Value | float], params: Sequence[f
         >>> apply("tanh", [Value(0.5)]).data == Value(0.5).tanh().data
         True
     """
-    entry = op if isinstance(op, ops.Op) else ops.OPS[op]
+    if isinstance(op, ops.Op):
+        entry = op
+    elif op in ops.OPS:
+        entry = ops.OPS[op]
+    else:
+        raise ValueError(f"unknown op {op!r}; the op table has {', '.join(ops.OPS)}")
     nodes = tuple(as_value(p) for p in parents)
     numbers_ = tuple(as_float(p) for p in params)
+    if not entry.accepts(len(nodes)):
+        raise TypeError(f"{entry.name} takes {entry.arity_text()}, got {len(nodes)}")
     if len(entry.params) != len(numbers_):
         raise TypeError(f"{entry.name} takes {len(entry.params)} number parameter(s), got {len(numbers_)}")
     data, local = entry.rule(*(p.data for p in nodes), *numbers_)

@@ -95,3 +95,26 @@ def test_a_value_shows_as_a_small_table_in_a_notebook():
     html = x._repr_html_()
     assert "&lt;x&gt;" in html and "<x>" not in html.replace("<th>", "").replace("<td>", "")
     assert "constant" in y.parents[1]._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("op", "parents", "error", "message"),
+    [
+        ("dot", [2.0, 3.0, 5.0], TypeError, "dot takes an even number of parents"),
+        ("linear", [2.0, 3.0], TypeError, "linear takes an odd number of parents, at least 3"),
+        ("logsumexp", [], TypeError, "one or more parents"),
+        ("sum", [], TypeError, "one or more parents"),
+        ("+", [1.0], TypeError, r"\+ takes 2 parents, got 1"),
+        ("tanh", [1.0, 2.0], TypeError, "tanh takes 1 parent, got 2"),
+        ("softplus", [1.0], ValueError, "unknown op 'softplus'; the op table has"),
+    ],
+)
+def test_apply_refuses_the_wrong_number_of_parents_and_unknown_ops(op, parents, error, message):
+    """A wrong arity would shift the local derivatives against the parents: a silent wrong gradient."""
+    with pytest.raises(error, match=message):
+        autograd.apply(op, [Value(p) for p in parents])
+
+
+def test_a_nan_exponent_gives_nan_even_for_a_base_of_one():
+    assert np.isnan((Value(1.0) ** float("nan")).data)
+    assert np.isnan((Value(-2.0) ** float("nan")).data)  # not "a negative base to a non-integer power"
