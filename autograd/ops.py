@@ -362,7 +362,7 @@ def numpy_namespace() -> Namespace:
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
-    def pow(x: Any, n: float) -> Any:  # NaN in, NaN out: numpy gives nan ** 0 = 1
+    def power_of(x: Any, n: float) -> Any:  # NaN in, NaN out: numpy gives nan ** 0 = 1
         return np.where(x == x, np.power(x, n), np.nan) if n == n else np.full_like(x, np.nan)
 
     def pow_value(x: Any, y: Any) -> Any:  # a negative base is a domain error: NaN, so a replay redoes it eagerly
@@ -386,7 +386,7 @@ def numpy_namespace() -> Namespace:
         return np.log(np.exp(stacked - shift).sum(axis=0)) + shift
 
     return Namespace(
-        pow=pow,
+        pow=power_of,
         pow_value=pow_value,
         exp=np.exp,
         log=np.log,
