@@ -43,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-grad", action="store_true", help="draw values only, without backward()")
     d.add_argument("--rankdir", default="LR", choices=["LR", "TB"], help="left to right or top to bottom")
     d.add_argument("--edge-labels", action="store_true", help="write local × upstream = contribution on each edge")
+    d.add_argument("--max-nodes", type=int, default=2000, help="refuse graphs with more values (default 2000)")
     d.add_argument("--digits", type=int, default=4, help="significant digits of every number (default 4)")
     d.add_argument("--fontsize", type=float, default=12, help="font size in points (default 12)")
     d.add_argument("--size", metavar="W,H", help="fit the picture to W x H inches, e.g. 13.33,7.5 for a 16:9 slide")
@@ -61,10 +62,21 @@ def expressions_as_operands(argv: list[str], top: argparse.ArgumentParser) -> li
     operand, and the expression parser ignores the space.
     """
     options = {flag for action in _all_actions(top) for flag in action.option_strings}
-    return [
-        " " + word if word.startswith("-") and word != "--" and word.split("=")[0] not in options else word
-        for word in argv
-    ]
+
+    def is_option(word: str) -> bool:
+        name = word.split("=")[0]
+        if name in options or word == "--":
+            return True
+        if word.startswith("--"):  # argparse takes an unambiguous prefix: --out for --output
+            return any(flag.startswith(name) for flag in options if flag.startswith("--"))
+        return word[:2] in options  # a short option with its value attached: -ograph.svg
+
+    words = []
+    for i, word in enumerate(argv):
+        if word == "--":
+            return words + argv[i:]  # after --, argparse takes every word as an operand
+        words.append(" " + word if word.startswith("-") and not is_option(word) else word)
+    return words
 
 
 def _all_actions(top: argparse.ArgumentParser) -> list[argparse.Action]:
@@ -94,9 +106,13 @@ def main(argv: list[str] | None = None) -> int:
             theme=args.theme,
             layout=args.layout,
             dpi=args.dpi,
+            max_nodes=args.max_nodes,
         )
         path = drawing.save(args.output)
-    except (ExpressionError, GraphTooLargeError) as error:
+    except GraphTooLargeError as error:
+        print(f"chainrule: {str(error).replace('draw(..., max_nodes=N)', '--max-nodes N')}", file=sys.stderr)
+        return 2
+    except ExpressionError as error:
         print(f"chainrule: {error}", file=sys.stderr)
         return 2
     except (ValueError, RuntimeError, OSError) as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
-import re
+import sys
 from collections.abc import Callable, Iterable
 
 from autograd.grad_mode import detect_anomaly
@@ -32,7 +32,6 @@ _BINARY: dict[type, Callable[[Value, Value], Value]] = {
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
-_NAME = re.compile(r"[A-Za-z_]\w*\Z")
 
 
 class ExpressionError(ValueError):
@@ -45,8 +44,11 @@ def parse_bindings(pairs: Iterable[str]) -> dict[str, float]:
     for pair in pairs:
         name, sep, number = pair.partition("=")
         name = name.strip()
-        if not sep or not _NAME.match(name):
-            raise ExpressionError(f"expected name=number, got {pair!r}")
+        if not sep or not name.isidentifier():
+            hint = " (options go before the expression, or before --)" if pair.startswith("-") else ""
+            raise ExpressionError(f"expected name=number, got {pair.strip()!r}{hint}")
+        if name in bindings:
+            raise ExpressionError(f"{name} is bound twice")
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function name and cannot be bound")
         try:
@@ -76,15 +78,25 @@ def build(expression: str, bindings: dict[str, float]) -> tuple[Value, dict[str,
     source = expression.strip()
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(source)} characters long; the limit is {MAX_LENGTH}")
+    if not source:
+        raise ExpressionError('the expression is empty: write one, e.g. "tanh(a*b + c)"')
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_LENGTH))  # a flat sum of thousands of terms nests that deep
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(_pointed(source, error.offset or 1, 1, f"syntax error: {error.msg}")) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply to read") from None
+    finally:
+        sys.setrecursionlimit(limit)
     leaves = {name: Value(as_float(v), label=name) for name, v in bindings.items()}
     with detect_anomaly():  # an overflow to inf points at the part that overflowed
         root = _Builder(source, leaves).build(tree.body)
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    unused = [name for name in bindings if name not in names]
+    if unused:
+        raise ExpressionError(f"bound but not used in the expression: {', '.join(unused)} (a typo?)")
     return root, leaves
 
 

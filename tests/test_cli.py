@@ -174,3 +174,36 @@ def test_slide_options_reach_the_picture(tmp_path):
     assert dot.returncode == 0 and "-1.4" in (tmp_path / "g.dot").read_text()
     bad = chainrule("draw", "x", "x=1", "--size", "wide", "-o", "g.svg", cwd=tmp_path)
     assert bad.returncode != 0 and "size must be" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-log(p)", "p=0.5", "--out", "g.dot"],  # an abbreviated long option
+        ["-log(p)", "p=0.5", "-og.dot"],  # a short option with its value attached
+        ["-o", "g.dot", "--", "-log(p)", "p=0.5"],
+    ],
+)
+def test_options_are_told_from_expressions_that_start_with_a_minus(args, tmp_path):
+    result = chainrule("draw", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "g.dot").exists()
+
+
+def test_command_line_mistakes_get_a_message_for_the_command_line(tmp_path):
+    big = chainrule("draw", "+".join(["x"] * 2500), "x=1", "-o", "g.dot", cwd=tmp_path)
+    assert big.returncode == 2 and "--max-nodes N" in big.stderr and "draw(" not in big.stderr
+    assert (
+        chainrule("draw", "+".join(["x"] * 2500), "x=1", "-o", "g.dot", "--max-nodes", "3000", cwd=tmp_path).returncode
+        == 0
+    )
+    after = chainrule("draw", "--", "-log(p)", "p=0.5", "-o", "g.svg", cwd=tmp_path)
+    assert after.returncode == 2 and "options go before" in after.stderr
+    for args, message in [
+        (["", "x=1"], "the expression is empty"),
+        (["x", "x=1", "x=2"], "x is bound twice"),
+        (["x", "x=1", "y=2"], "bound but not used in the expression: y"),
+    ]:
+        result = chainrule("draw", *args, "-o", "g.dot", cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+    assert chainrule("draw", "λ*2", "λ=1", "-o", "g.dot", cwd=tmp_path).returncode == 0
