@@ -77,12 +77,18 @@ class GraphTooLargeError(ValueError):
 
 
 def record_text(text: str) -> str:
-    """Escape ``text`` for a field of a DOT record label."""
-    return "".join(_RECORD_SPECIAL.get(c, c) for c in text)
+    """Escape ``text`` for a field of a DOT record label (a NUL or a lone surrogate shows as �)."""
+    return "".join(_RECORD_SPECIAL.get(c, c) for c in _printable(text))
+
+
+def _printable(text: str) -> str:
+    """``text`` with what Graphviz cannot take (a NUL, a lone surrogate) shown as �."""
+    return "".join("\ufffd" if c == "\0" or "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def quoted(text: str) -> str:
     """``text`` as a DOT double-quoted string (for plain, non-record labels)."""
+    text = _printable(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;").replace("\n", "\\n") + '"'
 
 
@@ -126,13 +132,10 @@ def size_attribute(size: str | tuple[float, float] | None) -> str | None:
     """``size="w,h!"`` (inches; the picture is scaled up or down to fit), or ``None``."""
     if size is None:
         return None
-    if isinstance(size, str):
-        parts = size.rstrip("!").split(",")
-    else:
-        parts = [str(x) for x in size]
     try:
+        parts = size.rstrip("!").split(",") if isinstance(size, str) else [str(x) for x in size]
         width, height = (float(p) for p in parts)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ValueError(f"size must be (width, height) in inches, e.g. (13.33, 7.5), got {size!r}") from None
     if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
         raise ValueError(f"size must be two positive numbers of inches, got {size!r}")
@@ -234,6 +237,10 @@ def to_dot(
         raise ValueError(f"digits must be a whole number of at least 1, got {digits!r}")
     if not (isinstance(fontsize, (int, float)) and 4 <= fontsize <= 72):
         raise ValueError(f"fontsize must be a number of points between 4 and 72, got {fontsize!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a whole number of at least 1, got {max_nodes!r}")
+    if edge_labels not in (True, False, "local"):
+        raise ValueError(f"edge_labels must be True, False or 'local', got {edge_labels!r}")
     colours = theme_named(theme)
     order = topological_order(root)
     check_size(len(order), max_nodes)

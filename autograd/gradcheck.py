@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from autograd.grad_mode import no_grad
@@ -40,11 +41,18 @@ def gradcheck(
         ValueError, ZeroDivisionError: when a probe ``x ± eps`` leaves ``f``'s domain; the
             message says which input gradcheck was probing, and where.
     """
+    for name, number in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if not (isinstance(number, (int, float)) and math.isfinite(number) and number >= 0):
+            raise ValueError(f"{name} must be a finite number >= 0, got {number!r}")
+    if eps == 0:
+        raise ValueError("eps must be greater than 0: it is the finite-difference step")
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
     out = f(*inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value, got {type(out).__name__}: {out!r:.60}")
     nodes = {id(n): n for n in [*topological_order(out), *inputs]}.values()
     saved = [(n, n.grad) for n in nodes]
     try:

@@ -40,6 +40,8 @@ def topological_order(root: N) -> list[N]:
     and the order depends on nothing but the graph: the same graph always gives the same
     order, even after pickling it and extending it in another process.
     """
+    if not hasattr(root, "parents"):
+        raise TypeError(f"expected a Value (a node of a graph), got {type(root).__name__}: {root!r:.60}")
     order: list[N] = []
     seen = {root}
     stack = [(root, iter(root.parents))]

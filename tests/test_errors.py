@@ -118,3 +118,27 @@ def test_apply_refuses_the_wrong_number_of_parents_and_unknown_ops(op, parents, 
 def test_a_nan_exponent_gives_nan_even_for_a_base_of_one():
     assert np.isnan((Value(1.0) ** float("nan")).data)
     assert np.isnan((Value(-2.0) ** float("nan")).data)  # not "a negative base to a non-integer power"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda L: autograd.draw(L, max_nodes="10"), ValueError, "max_nodes must be a whole number"),
+        (lambda L: autograd.draw(L, size=5), ValueError, "size must be"),
+        (lambda L: autograd.draw(L, edge_labels="locl"), ValueError, "edge_labels must be True, False or 'local'"),
+        (lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=0), ValueError, "eps must be greater than 0"),
+        (lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=float("nan")), ValueError, "eps must be a finite"),
+        (lambda L: autograd.gradcheck(lambda t: 3.0, [L]), TypeError, "f must return a Value, got float"),
+        (lambda L: list(autograd.backward_steps(3.0)), TypeError, "expected a Value"),
+        (lambda L: autograd.topological_order("L"), TypeError, "expected a Value"),
+    ],
+)
+def test_options_of_the_wrong_kind_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call(Value(2.0, label="x") * 3.0)
+
+
+def test_labels_graphviz_cannot_take_are_drawn_with_a_replacement_character():
+    x = Value(1.0, label="a\x00b\ud800c")
+    svg = autograd.draw(x * 2.0).svg()
+    assert "a\ufffdb\ufffdc" in svg
