@@ -71,7 +71,7 @@ def expressions_as_operands(argv: list[str], top: argparse.ArgumentParser) -> li
             return any(flag.startswith(name) for flag in options if flag.startswith("--"))
         return word[:2] in options  # a short option with its value attached: -ograph.svg
 
-    words = []
+    words: list[str] = []
     for i, word in enumerate(argv):
         if word == "--":
             return words + argv[i:]  # after --, argparse takes every word as an operand
