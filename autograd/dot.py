@@ -122,6 +122,18 @@ def product_text(local: float, upstream: float, contribution: float, digits: int
     return format_number(local, digits), format_number(upstream, digits), format_number(contribution, digits)
 
 
+def check_options(*, rankdir: object, digits: object, fontsize: object, max_nodes: object) -> None:
+    """The option checks every drawing shares (a graph's, and nn's network diagrams): a ValueError naming it."""
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a whole number of at least 1, got {digits!r}")
+    if not (isinstance(fontsize, (int, float)) and 4 <= fontsize <= 72):
+        raise ValueError(f"fontsize must be a number of points between 4 and 72, got {fontsize!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a whole number of at least 1, got {max_nodes!r}")
+
+
 def theme_named(name: str) -> Theme:
     if name not in THEMES:
         raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {name!r}")
@@ -229,16 +241,9 @@ def to_dot(
             layout), ``"dot"`` or ``"fast"``.
         note: say on the picture when leaves hold gradient from earlier backward passes.
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    check_options(rankdir=rankdir, digits=digits, fontsize=fontsize, max_nodes=max_nodes)
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
-        raise ValueError(f"digits must be a whole number of at least 1, got {digits!r}")
-    if not (isinstance(fontsize, (int, float)) and 4 <= fontsize <= 72):
-        raise ValueError(f"fontsize must be a number of points between 4 and 72, got {fontsize!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a whole number of at least 1, got {max_nodes!r}")
     if edge_labels not in (True, False, "local"):
         raise ValueError(f"edge_labels must be True, False or 'local', got {edge_labels!r}")
     colours = theme_named(theme)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from autograd.dot import check_size, header, quoted, size_attribute, theme_named
+from autograd.dot import check_options, check_size, header, quoted, size_attribute, theme_named
 from autograd.drawing import register_drawer
 from autograd.numbers import format_number
 from autograd.value import Value
@@ -82,8 +82,7 @@ def network_dot(
         legend: draw the key to colours and widths.
     """
     del highlight_edges  # see the docstring: a network's edges are its weights
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    check_options(rankdir=rankdir, digits=digits, fontsize=fontsize, max_nodes=max_nodes)  # as draw(value) does
     if last not in ("output", "hidden"):
         raise ValueError(f"last must be 'output' or 'hidden', got {last!r}")
     colours = theme_named(theme)
@@ -91,6 +90,8 @@ def network_dot(
     check_size(units, max_nodes, hint="draw(model, max_nodes=N)")
     weights = [w for layer in layers for n in layer.neurons for w in n.w]
     labels = edge_labels if edge_labels is not None else weight_labels
+    if labels not in (None, True, False, "local"):  # a typo such as "locl" is not silently True
+        raise ValueError(f"edge_labels must be True, False, 'local' or None (by size), got {labels!r}")
     write = len(weights) <= WEIGHT_LABELS_UP_TO if labels is None else bool(labels)
     biggest = max((abs(w.data) for w in weights if math.isfinite(w.data)), default=0.0) or 1.0
     biases = [n.b for layer in layers for n in layer.neurons]

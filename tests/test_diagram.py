@@ -158,6 +158,38 @@ def test_every_readme_option_works_for_a_model():
     assert 'bgcolor="#1e1e1e"' in dark and "fontsize=14" in dark and 'size="13.33,7.5!"' in dark
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"fontsize": math.nan}, "fontsize must be a number of points between 4 and 72, got nan"),
+        ({"fontsize": -5}, "fontsize must be a number of points between 4 and 72, got -5"),
+        ({"fontsize": 0}, "fontsize"),
+        ({"fontsize": 500}, "fontsize"),
+        ({"fontsize": "11"}, "fontsize"),
+        ({"digits": 0}, "digits must be a whole number of at least 1"),
+        ({"digits": 2.5}, "digits"),
+        ({"max_nodes": "10"}, "max_nodes must be a whole number"),
+        ({"rankdir": "XY"}, "rankdir must be LR, TB, RL or BT"),
+        ({"theme": "blue"}, "theme must be one of light, dark"),
+        ({"size": 5}, "size must be"),
+        ({"size": (13.33, -7.5)}, "size must be two positive numbers"),
+        ({"size": (math.nan, 7.5)}, "size"),
+    ],
+)
+def test_a_network_refuses_the_options_a_graph_refuses_with_the_same_message(option, message):
+    graph = nn.MLP(2, [1], seed=0)([1.0, 2.0])[0]
+    for subject in (nn.MLP(2, [3, 1], seed=0), nn.Layer(2, 3), graph):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            draw(subject, **option)
+
+
+def test_a_mistyped_edge_labels_is_not_silently_true():
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="edge_labels must be True, False, 'local' or None"):
+        draw(model, edge_labels="locl")
+    assert draw(model, edge_labels="local").source == draw(model, edge_labels=True).source
+
+
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_a_2_16_16_1_network_fits_a_1280x720_slide_with_legible_text(rankdir):
     svg = draw(trained_16(), rankdir=rankdir).svg()
