@@ -18,7 +18,7 @@ from typing import Any
 import autograd
 from autograd import Value, as_value
 from nn.functional import activation as activation_named
-from nn.functional import output_function
+from nn.functional import output_function, seed_value, whole_number
 from nn.module import Module, SummaryRow
 
 Inputs = Sequence[Value | float]
@@ -32,9 +32,8 @@ def init_bound(activation: str, nin: int, nout: int) -> float:
 
 
 def _check_size(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {n!r}")
-    return n
+    """A size as an ``int``: any whole number >= 1 (numpy's integers too; not bool, not 2.0)."""
+    return whole_number(name, n)
 
 
 class Neuron(Module):
@@ -62,8 +61,8 @@ class Neuron(Module):
         self.g = activation_named(activation)
         self.fused = fused
         rng = rng or random.Random()
-        bound = init_bound(activation, nin, 1) if bound is None else bound
-        self.w = [Value(rng.uniform(-bound, bound), label=f"w[{i}]") for i in range(nin)]
+        bound = init_bound(activation, self.nin, 1) if bound is None else bound
+        self.w = [Value(rng.uniform(-bound, bound), label=f"w[{i}]") for i in range(self.nin)]
         self.b = Value(0.0, label="b")
 
     def own_parameters(self) -> list[tuple[str, Value]]:
@@ -114,16 +113,16 @@ class Layer(Module):
         self.nin, self.nout = _check_size("nin", nin), _check_size("nout", nout)
         self.activation = activation
         self.g = activation_named(activation)
-        bound = init_bound(init or activation, nin, nout)
+        bound = init_bound(init or activation, self.nin, self.nout)
         rng = rng or random.Random()
-        self.neurons = [Neuron(nin, activation, fused=fused, rng=rng, bound=bound) for _ in range(nout)]
+        self.neurons = [Neuron(self.nin, activation, fused=fused, rng=rng, bound=bound) for _ in range(self.nout)]
         k = "" if index is None else str(index)
         for j, neuron in enumerate(self.neurons):
             for i, w in enumerate(neuron.w):
                 w.label = f"W{k}[{j},{i}]"
             neuron.b.label = f"b{k}[{j}]"
-        self._a_labels = [f"a{k}[{j}]" for j in range(nout)]
-        self._h_labels = [f"h{k}[{j}]" for j in range(nout)]
+        self._a_labels = [f"a{k}[{j}]" for j in range(self.nout)]
+        self._h_labels = [f"h{k}[{j}]" for j in range(self.nout)]
 
     def children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
@@ -207,6 +206,8 @@ class MLP(Module):
         seed: int | None = None,
     ) -> None:
         self.nin = _check_size("nin", nin)
+        if not _is_sequence(sizes):
+            raise TypeError(f"sizes must be a list of layer sizes, e.g. [16, 1], got {type(sizes).__name__}")
         sizes = list(sizes)
         if not sizes:
             raise ValueError("sizes must name at least one layer, e.g. [16, 1]")
@@ -214,15 +215,15 @@ class MLP(Module):
         activation_named(activation)  # fail early on a bad name
         self.activation, self.output, self.fused = activation, output, fused
         self.O = output_function(output)
-        rng = random.Random(seed)
-        fan_in = [nin] + self.sizes[:-1]
+        rng = random.Random(seed_value(seed))
+        fan_in = [self.nin] + self.sizes[:-1]
         self.layers = [
             Layer(n_in, n_out, activation, fused=fused, rng=rng, index=k)
             for k, (n_in, n_out) in enumerate(zip(fan_in[:-1], self.sizes[:-1]), start=1)
         ]
         last = len(self.sizes)
         self.layers.append(Layer(fan_in[-1], self.sizes[-1], "linear", fused=fused, rng=rng, index=last, init=output))
-        self._x_labels = [f"x[{i}]" for i in range(nin)]
+        self._x_labels = [f"x[{i}]" for i in range(self.nin)]
         self._y_labels = [f"ŷ[{j}]" for j in range(self.sizes[-1])]
 
     def children(self) -> list[tuple[str, Module]]:
@@ -266,10 +267,24 @@ class MLP(Module):
         return self.forward_trace(x).output
 
 
+def _is_sequence(xs: object) -> bool:
+    """A list, a tuple, any other ordered ``Sequence`` but text, or a 1-D array (numpy's)."""
+    if isinstance(xs, Sequence):
+        return not isinstance(xs, (str, bytes, bytearray))
+    return getattr(xs, "ndim", None) == 1 and hasattr(xs, "__len__")
+
+
 def _inputs(xs: Inputs, n: int, labels: Sequence[str] | None = None) -> list[Value]:
-    """Check the length and make a leaf of each plain number, once, to be shared by all units."""
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
-        raise TypeError(f"inputs must be a sequence of {n} numbers or Values, got {type(xs).__name__}")
+    """Check the type and length, and make a leaf of each plain number, once, to be shared by all units.
+
+    Only ordered inputs are taken: a dict would give its keys and a set an arbitrary order.
+    """
+    if type(xs) is not list and type(xs) is not tuple and not _is_sequence(xs):  # once per call, not per number
+        ndim = getattr(xs, "ndim", None)
+        shape = type(xs).__name__ if ndim is None else f"a {ndim}-D array"
+        raise TypeError(
+            f"inputs must be a sequence of {n} numbers or Values (a list, a tuple or a 1-D array), got {shape}"
+        )
     if len(xs) != n:
         raise ValueError(f"expected {n} inputs, got {len(xs)}")
     # isinstance, not type(x) is Value: subclasses (and autograd's constants) pass through as they are

@@ -268,3 +268,69 @@ def test_notebook_summary_escapes_names_and_counts_shared_parameters_once():
     assert table.caption == "Sneaky(note='<b>bold</b>')"
     assert [row[0] for row in table.rows[1:-1]] == ["(own)", "<script>alert('x')</script>", "a & b"]
     assert table.rows[-1] == ["total parameters", "4"]  # the shared neuron's 3 once, plus the scale
+
+
+# --- only ordered inputs; numpy integers are whole numbers ---
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.MLP(2, [3, 1], seed=0),
+        lambda: nn.Layer(2, 3, rng=random.Random(0)),
+        lambda: nn.Neuron(2, rng=random.Random(0)),
+    ],
+)
+@pytest.mark.parametrize("unordered", [{0: 5.0, 1: 7.0}, {5.0, 7.0}, frozenset({5.0, 7.0}), {"a": 1.0, "b": 2.0}])
+def test_a_dict_or_a_set_is_refused_not_read_by_its_keys(make, unordered):
+    with pytest.raises(TypeError, match=r"inputs must be a sequence of 2 numbers or Values .*got (dict|set|frozenset)"):
+        make()(unordered)
+
+
+@pytest.mark.parametrize("bad", [iter([5.0, 7.0]), (x for x in [5.0, 7.0]), "ab", b"ab", None, 5.0])
+def test_other_non_sequences_are_refused_with_a_type_error(bad):
+    with pytest.raises(TypeError, match="inputs must be a sequence of 2 numbers"):
+        nn.MLP(2, [3, 1], seed=0)(bad)
+
+
+def test_lists_tuples_ranges_and_1d_arrays_give_the_same_output():
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(2, [3, 1], seed=0)
+    expected = model([5.0, 7.0])[0].data
+    for xs in ([5.0, 7.0], (5.0, 7.0), np.array([5.0, 7.0]), np.array([5, 7])):
+        assert model(xs)[0].data == pytest.approx(expected)
+    assert model(range(2))[0].data == pytest.approx(model([0.0, 1.0])[0].data)
+    with pytest.raises(TypeError, match="got a 2-D array"):
+        model(np.array([[5.0, 7.0]]))
+
+
+def test_numpy_integer_sizes_are_accepted_and_stored_as_int():
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(np.int64(2), [np.int64(4), np.int32(1)], seed=np.int64(0))
+    reference = nn.MLP(2, [4, 1], seed=0)
+    assert model.config() == reference.config()
+    assert type(model.nin) is int and all(type(n) is int for n in model.sizes)
+    assert [p.data for p in model.parameters()] == [p.data for p in reference.parameters()]
+    json.dumps(model.config())  # saving needs plain ints
+    assert nn.MLP(2, np.array([4, 1]), seed=0).sizes == [4, 1]
+    assert nn.Layer(np.int64(3), np.uint8(2)).shape() == (3, 2)
+    assert nn.Neuron(np.int16(3)).shape() == (3, 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((0, [1]), ValueError, "nin must be a positive whole number, got 0"),
+        ((2, [1.5]), ValueError, "every size must be a positive whole number, got 1.5"),
+        ((2.0, [1]), ValueError, "nin must be a positive whole number, got 2.0"),
+        ((2, [True]), TypeError, "every size must be a positive whole number, got bool"),
+        (("2", [1]), TypeError, "nin must be a positive whole number, got str"),
+        ((None, [1]), TypeError, "nin .* got NoneType"),
+        ((2, 16), TypeError, "sizes must be a list of layer sizes, e.g. \\[16, 1\\], got int"),
+        ((2, "16"), TypeError, "sizes must be a list .* got str"),
+        ((2, {4, 1}), TypeError, "sizes must be a list .* got set"),
+    ],
+)
+def test_size_messages_do_not_contradict_themselves(args, error, message):
+    with pytest.raises(error, match=message):
+        nn.MLP(*args)
