@@ -16,6 +16,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 
 from autograd import Value
+from nn.functional import non_negative, positive
 
 ANOMALY = "`with autograd.detect_anomaly():` finds the first op that made a NaN or inf"
 
@@ -55,6 +56,8 @@ class Optimizer:
         Raises:
             FloatingPointError: if a gradient or a parameter is NaN or ±inf, or the update
                 overflows; the message names the parameter, and nothing has changed.
+            TypeError: if a gradient or a parameter is not a number (``p.grad = None``);
+                the message names the parameter, and nothing has changed.
         """
         raise NotImplementedError
 
@@ -71,9 +74,15 @@ class Optimizer:
         return grads
 
     def _refuse_non_finite(self, what: str, values: Sequence[float], hint: str) -> None:
-        """Raise FloatingPointError naming the first non-finite value (``what`` the name's prefix)."""
-        if all(math.isfinite(x) for x in values):
-            return
+        """Raise FloatingPointError naming the first non-finite value (``what`` the name's prefix).
+
+        A value that is not a number at all (None, a str, an array) is a TypeError naming it.
+        """
+        try:
+            if all(math.isfinite(x) for x in values):
+                return
+        except TypeError:
+            self._refuse_non_number(what, values)
         bad = [i for i, x in enumerate(values) if not math.isfinite(x)]
         first = bad[0]
         others = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
@@ -81,6 +90,19 @@ class Optimizer:
         raise FloatingPointError(
             f"{type(self).__name__}.step: {subject} is {values[first]!r}{others}; no parameter was changed ({hint})"
         )
+
+    def _refuse_non_number(self, what: str, values: Sequence[object]) -> None:
+        """Raise TypeError naming the first value that is not a real number."""
+        for i, x in enumerate(values):
+            try:
+                math.isfinite(x)  # type: ignore[arg-type]
+            except TypeError:
+                subject = f"{what} {self._name(i)}" if what else f"the data of parameter {self._name(i)}"
+                fix = " (call loss.backward() after opt.zero_grad(), or set it to a number)" if what else ""
+                raise TypeError(
+                    f"{type(self).__name__}.step: {subject} is {x!r:.60} ({type(x).__name__}), not a number;"
+                    f" no parameter was changed{fix}"
+                ) from None
 
     def _commit(self, data: list[float]) -> None:
         """Refuse an update that overflows, else set every parameter."""
@@ -163,7 +185,9 @@ class Adam(Optimizer):
     ``θ ← θ − lr · m̂ / (√v̂ + ε)`` with the bias corrections m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).
 
     Raises:
-        ValueError: for betas outside [0, 1), or a negative or non-finite lr, eps or weight_decay.
+        TypeError: if ``betas`` is not a pair of numbers, or a setting is not a number.
+        ValueError: for betas outside [0, 1), a negative or non-finite lr or weight_decay, or
+            an ``eps`` that is not > 0 and finite (with ``eps = 0`` a zero gradient divides 0 by 0).
 
     :meth:`step` raises ``FloatingPointError`` on a non-finite gradient, and when g² overflows
     (|g| above about 1e154), which would otherwise freeze the parameter silently.
@@ -178,10 +202,8 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not (0.0 <= betas[0] < 1.0 and 0.0 <= betas[1] < 1.0):
-            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = _setting("eps", eps)
+        self.betas = _betas(betas)
+        self.eps = positive("eps", eps)  # 0 would divide 0 by 0 on a zero gradient
         self.weight_decay = _setting("weight_decay", weight_decay)
         self.t = 0
         self.m = [0.0] * len(self.params)
@@ -215,11 +237,23 @@ class Adam(Optimizer):
 
 def _setting(name: str, value: float) -> float:
     """A hyper-parameter as a float that is finite and >= 0 (NaN fails ``>= 0`` too)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not (value >= 0.0 and math.isfinite(value)):
-        raise ValueError(f"{name} must be >= 0 and finite, got {value!r}")
-    return float(value)
+    return non_negative(name, value)
+
+
+def _betas(betas: object) -> tuple[float, float]:
+    """Adam's ``(beta1, beta2)``: a pair of numbers, each in [0, 1)."""
+    ordered = isinstance(betas, Sequence) or getattr(betas, "ndim", None) == 1
+    if isinstance(betas, (str, bytes)) or not ordered:
+        raise TypeError(f"betas must be a pair of numbers (beta1, beta2), got {type(betas).__name__} {betas!r:.60}")
+    pair = list(betas)  # type: ignore[call-overload]
+    if len(pair) != 2:
+        raise ValueError(f"betas must be a pair of numbers (beta1, beta2), got {len(pair)}: {betas!r:.60}")
+    for name, beta in zip(("beta1", "beta2"), pair):
+        if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
+            raise TypeError(f"betas must be numbers, got {name} = {beta!r:.60} ({type(beta).__name__})")
+        if not 0.0 <= float(beta) < 1.0:  # NaN fails too
+            raise ValueError(f"betas must be in [0, 1), got {name} = {beta!r} in {betas!r}")
+    return float(pair[0]), float(pair[1])
 
 
 def _sign(x: float) -> float:

@@ -224,3 +224,74 @@ def test_a_constant_cannot_be_trained():
         pytest.skip("autograd.constant is not there yet")
     with pytest.raises(ValueError, match=r"params\[1\] is a constant"):
         nn.SGD([Value(1.0), constant(2.0)], lr=0.1)
+
+
+# --- Adam's betas and eps; gradients that are not numbers ---
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "message"),
+    [
+        ({"betas": (0.9,)}, ValueError, r"betas must be a pair of numbers \(beta1, beta2\), got 1"),
+        ({"betas": (0.9, 0.999, 0.5)}, ValueError, "betas must be a pair .* got 3"),
+        ({"betas": 0.9}, TypeError, "betas must be a pair of numbers .* got float"),
+        ({"betas": "ab"}, TypeError, "betas must be a pair .* got str"),
+        ({"betas": {0.9, 0.999}}, TypeError, "betas must be a pair .* got set"),
+        ({"betas": ("a", 0.9)}, TypeError, "betas must be numbers, got beta1 = 'a'"),
+        ({"betas": (0.9, None)}, TypeError, "betas must be numbers, got beta2 = None"),
+        ({"betas": (0.9, True)}, TypeError, "beta2"),
+        ({"betas": (1.0, 0.9)}, ValueError, r"betas must be in \[0, 1\), got beta1 = 1.0"),
+        ({"betas": (0.9, -0.1)}, ValueError, "beta2 = -0.1"),
+        ({"betas": (0.9, math.nan)}, ValueError, "beta2 = nan"),
+        ({"eps": 0}, ValueError, "eps must be > 0 and finite, got 0"),
+        ({"eps": 0.0}, ValueError, "eps must be > 0"),
+        ({"eps": math.inf}, ValueError, "eps must be > 0 and finite, got inf"),
+        ({"eps": math.nan}, ValueError, "eps"),
+        ({"eps": "1e-8"}, TypeError, "eps must be a number"),
+        ({"lr": math.inf}, ValueError, "learning rate must be >= 0 and finite"),
+        ({"lr": None}, TypeError, "learning rate must be a number"),
+    ],
+)
+def test_adam_settings_are_checked_when_it_is_made(settings, error, message):
+    with pytest.raises(error, match=message):
+        nn.Adam([Value(1.0)], **settings)
+
+
+def test_adam_takes_betas_as_a_list_or_numpy_pair():
+    np = pytest.importorskip("numpy")
+    assert nn.Adam([Value(1.0)], betas=[0.8, 0.99]).betas == (0.8, 0.99)
+    assert nn.Adam([Value(1.0)], betas=np.array([0.8, 0.99])).betas == (0.8, 0.99)
+    assert nn.Adam([Value(1.0)], betas=(0, 0)).betas == (0.0, 0.0)
+
+
+def test_adam_with_a_tiny_eps_steps_a_zero_gradient_without_dividing_by_zero():
+    w = Value(1.0)
+    opt = nn.Adam([w], lr=0.1, eps=1e-300)
+    w.grad = 0.0
+    opt.step()
+    assert w.data == 1.0 and opt.t == 1
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMISERS))
+@pytest.mark.parametrize(
+    ("grad", "shown"),
+    [(None, r"None \(NoneType\)"), ("1", r"'1' \(str\)"), ([1.0], r"\[1.0\] \(list\)"), (Value(1.0), r"\(Value\)")],
+)
+def test_a_gradient_that_is_not_a_number_is_named_and_nothing_changes(name, grad, shown):
+    params = [Value(1.0, label="w"), Value(2.0, label="v")]
+    opt = OPTIMISERS[name](params)
+    params[0].grad, params[1].grad = 0.5, grad
+    with pytest.raises(TypeError, match=rf"\.step: the gradient of 'v' \(params\[1\]\) is .*{shown}, not a number"):
+        opt.step()
+    assert [p.data for p in params] == [1.0, 2.0]
+
+
+def test_a_parameter_whose_data_is_not_a_number_is_named():
+    params = [Value(1.0), Value(2.0)]
+    opt = nn.SGD(params, lr=0.1)
+    params[1].data = None
+    for p in params:
+        p.grad = 1.0
+    with pytest.raises(TypeError, match=r"SGD.step: the data of parameter params\[1\] is None"):
+        opt.step()
+    assert params[0].data == 1.0
