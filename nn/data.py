@@ -1,4 +1,9 @@
-"""Toy datasets made on the spot (seeded, no downloads) and shuffled minibatches."""
+"""Toy datasets made on the spot (seeded, no downloads) and shuffled minibatches.
+
+Every ``make_*`` checks its arguments: a count (``n``, ``n_per_class``, ``classes``) must be a
+whole number >= 1 (numpy integers are fine), a ``noise`` level finite and >= 0, so a typo gives
+a ``ValueError`` naming the argument instead of an empty or NaN dataset.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,16 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from nn.functional import non_negative, seed_value, whole_number
+
 Points = list[list[float]]
 T = TypeVar("T")
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, list[int]]:
     """Two interleaving half circles (as scikit-learn's ``make_moons``); labels 0 and 1."""
-    rng = random.Random(seed)
+    n, noise = whole_number("n", n), non_negative("noise", noise)
+    rng = random.Random(seed_value(seed))
     outer, inner = n - n // 2, n // 2
     X, y = [], []
     for i in range(outer):
@@ -28,8 +36,9 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points,
 
 
 def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> tuple[Points, list[int]]:
-    """A small circle (label 1) inside a large one (label 0)."""
-    rng = random.Random(seed)
+    """A small circle (label 1) inside a large one (label 0), ``factor`` times its radius."""
+    n, noise, factor = whole_number("n", n), non_negative("noise", noise), non_negative("factor", factor)
+    rng = random.Random(seed_value(seed))
     X, y = [], []
     for i in range(n):
         label = i % 2
@@ -50,7 +59,9 @@ def make_spirals(
     n_per_class: int = 50, classes: int = 3, noise: float = 0.2, seed: int = 0
 ) -> tuple[Points, list[int]]:
     """``classes`` interleaved spiral arms, labels 0..classes-1."""
-    rng = random.Random(seed)
+    n_per_class, classes = whole_number("n_per_class", n_per_class), whole_number("classes", classes)
+    noise = non_negative("noise", noise)
+    rng = random.Random(seed_value(seed))
     X, y = [], []
     for c in range(classes):
         for i in range(n_per_class):
@@ -63,7 +74,8 @@ def make_spirals(
 
 def make_sine(n: int = 50, noise: float = 0.05, seed: int = 0) -> tuple[Points, list[float]]:
     """A 1-D regression: y = sin(x) + noise for x in [-π, π]."""
-    rng = random.Random(seed)
+    n, noise = whole_number("n", n), non_negative("noise", noise)
+    rng = random.Random(seed_value(seed))
     X = [[-math.pi + 2 * math.pi * i / max(n - 1, 1)] for i in range(n)]
     return X, [math.sin(x[0]) + rng.gauss(0.0, noise) for x in X]
 
@@ -95,9 +107,8 @@ def minibatches(X: Sequence[Any], y: Sequence[Any], batch_size: int, epochs: int
     """
     if len(X) != len(y):
         raise ValueError(f"X and y differ in length: {len(X)} and {len(y)}")
-    if batch_size < 1 or epochs < 0:
-        raise ValueError(f"batch_size must be >= 1 and epochs >= 0, got {batch_size} and {epochs}")
-    rng = random.Random(seed)
+    batch_size, epochs = whole_number("batch_size", batch_size), whole_number("epochs", epochs, minimum=0)
+    rng = random.Random(seed_value(seed))
     order = list(range(len(X)))
     for epoch in range(1, epochs + 1):
         rng.shuffle(order)

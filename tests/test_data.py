@@ -54,3 +54,52 @@ def test_a_batch_number_does_not_shadow_tuple_index():
     assert batch.number == 1 and batch.epoch == 1
     assert batch.index(1) == 0  # tuple.index still works: the epoch, 1, is at position 0
     assert nn.Batch._fields == ("epoch", "number", "X", "y")
+
+
+# --- counts are whole numbers >= 1 (numpy's too), noise levels finite and >= 0 ---
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: nn.make_moons(-5), ValueError, "n must be a positive whole number, got -5"),
+        (lambda: nn.make_moons(0), ValueError, "n must be a positive whole number, got 0"),
+        (lambda: nn.make_moons(2.5), ValueError, "got 2.5"),
+        (lambda: nn.make_moons("10"), TypeError, "n must be a positive whole number, got str"),
+        (lambda: nn.make_moons(10, noise=-1), ValueError, "noise must be >= 0 and finite"),
+        (lambda: nn.make_moons(10, noise=float("nan")), ValueError, "noise"),
+        (lambda: nn.make_circles(0), ValueError, "n must be a positive whole number"),
+        (lambda: nn.make_circles(10, noise=float("nan")), ValueError, "noise"),
+        (lambda: nn.make_circles(10, factor=-0.5), ValueError, "factor"),
+        (lambda: nn.make_spirals(0), ValueError, "n_per_class must be a positive whole number"),
+        (lambda: nn.make_spirals(10, classes=0), ValueError, "classes must be a positive whole number, got 0"),
+        (lambda: nn.make_spirals(10, classes=-1), ValueError, "classes"),
+        (lambda: nn.make_spirals(10, noise=float("inf")), ValueError, "noise"),
+        (lambda: nn.make_sine(0), ValueError, "n must be a positive whole number"),
+        (lambda: nn.make_sine(-1), ValueError, "n must be a positive whole number"),
+        (lambda: list(nn.minibatches([1], [1], batch_size=0)), ValueError, "batch_size must be a positive whole"),
+        (lambda: list(nn.minibatches([1], [1], batch_size=2.5)), ValueError, "batch_size"),
+        (
+            lambda: list(nn.minibatches([1], [1], batch_size=1, epochs=-1)),
+            ValueError,
+            "epochs must be a whole number >= 0",
+        ),
+    ],
+)
+def test_empty_or_nan_datasets_are_refused_by_name(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_numpy_integers_count_and_seed():
+    np = pytest.importorskip("numpy")
+    assert nn.make_moons(np.int64(10), seed=np.int64(3)) == nn.make_moons(10, seed=3)
+    assert nn.make_spirals(np.int32(5), classes=np.int64(2)) == nn.make_spirals(5, classes=2)
+    assert len(nn.make_sine(np.uint8(7))[0]) == 7
+    assert len(list(nn.minibatches([1, 2, 3], [1, 2, 3], batch_size=np.int64(2), epochs=np.int64(2)))) == 4
+
+
+def test_the_smallest_datasets_still_work():
+    assert len(nn.make_moons(1)[0]) == 1
+    assert len(nn.make_spirals(1, classes=1)[0]) == 1
+    assert list(nn.minibatches([1], [1], batch_size=1, epochs=0)) == []
