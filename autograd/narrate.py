@@ -25,6 +25,7 @@ from autograd.value import Value
 
 MAX_ROOT_LABEL = 20  # a longer root label is called L in equations (the stepper says what L is)
 MAX_DIGITS = 17  # enough for any float to round-trip, so an equation always multiplies out
+MAX_ANSWER = 200  # characters in a quiz answer: plenty for a product, and parsing stays cheap
 _INFIX = {"+", "*"}
 _SIMPLE = re.compile(r"[\w\[\],]+\Z")
 
@@ -32,6 +33,29 @@ _SIMPLE = re.compile(r"[\w\[\],]+\Z")
 def value_of(node: object) -> Value:
     """A step's node (typed as the graph walker's ``Node``) as the ``Value`` it is."""
     return cast(Value, node)
+
+
+def require_value(root: object, who: str) -> Value:
+    """``root`` itself when it is a :class:`Value`; else a ``TypeError`` saying what ``who`` got.
+
+    A compiled function's result (a ``CompiledValue``) holds numbers but no graph to step
+    through, so the message says to call the uncompiled function instead.
+    """
+    if isinstance(root, Value):
+        return root
+    from autograd.compile import CompiledValue  # deferred: only on the error path
+
+    kind = type(root).__name__
+    if isinstance(root, CompiledValue):
+        raise TypeError(
+            f"{who} needs a graph of Values, and a compiled function's result ({kind}) has none: "
+            "call the uncompiled function to get a Value to step through"
+        )
+    raise TypeError(f"{who} takes a Value (the output node of a graph), got {kind}: {_clip(repr(root))}")
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Namer:
@@ -44,7 +68,7 @@ class Namer:
     """
 
     def __init__(self, root: Value, digits: int = DIGITS) -> None:
-        self.root = root
+        self.root = require_value(root, "Namer")
         self.digits = digits
         self.order = topological_order(root)
         self.ids: dict[Value, str] = node_ids(self.order)
@@ -212,6 +236,7 @@ def running_total(step: Step, name: Namer, digits: int | None = None) -> str:
 
 def fresh_gradients(root: Value) -> dict[Value, float]:
     """The gradients one ``backward()`` from scratch would give, computed without touching any ``.grad``."""
+    require_value(root, "fresh_gradients()")
     order = topological_order(root)
     grads: dict[Value, float] = {node: 0.0 for node in order}
     grads[root] = 1.0
@@ -232,6 +257,7 @@ def earlier_passes_note(root: Value, name: Namer | None = None) -> str:
     the first. When a leaf's gradient is a whole number of fresh passes, the note counts
     them: ``a.grad includes 1 earlier backward pass; call zero_grad() to start afresh``.
     """
+    require_value(root, "earlier_passes_note()")
     name = name or Namer(root)
     fresh = fresh_gradients(root)
     held = [node for node in name.order if not node.parents and node.requires_grad and node.grad != 0.0]
@@ -275,15 +301,24 @@ _ALLOWED_BINARY = {ast.Add: float.__add__, ast.Sub: float.__sub__, ast.Mult: flo
 def read_answer(text: str) -> float:
     """The learner's answer: a number, or arithmetic on numbers such as ``-3 * 0.001325``.
 
-    ``×``, ``·`` and the minus sign ``−`` are accepted; nothing is ever evaluated.
+    ``×``, ``·`` and the minus sign ``−`` are accepted; nothing is ever evaluated. Anything
+    that cannot be read as such (including an answer over :data:`MAX_ANSWER` characters,
+    or one too deeply nested to parse) is an :class:`AnswerError`.
     """
-    cleaned = text.strip().replace("×", "*").replace("·", "*").replace("−", "-").replace("^", "**")
+    if not isinstance(text, str):
+        raise TypeError(f"an answer is text, got {type(text).__name__}")
+    stripped = text.strip()
+    if len(stripped) > MAX_ANSWER:
+        raise AnswerError(f"could not read the answer: it is {len(stripped)} characters long (at most {MAX_ANSWER})")
+    cleaned = stripped.replace("×", "*").replace("·", "*").replace("−", "-").replace("^", "**")
     if not cleaned:
         raise AnswerError("type a number")
+    shown = _clip(repr(stripped))
     try:
         tree = ast.parse(cleaned, mode="eval")
-    except SyntaxError:
-        raise AnswerError(f"not a number: {text.strip()!r}") from None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # ValueError: null bytes, or text that is not valid Unicode (lone surrogates)
+        raise AnswerError(f"not a number: {shown}") from None
 
     def value(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
@@ -296,9 +331,12 @@ def read_answer(text: str) -> float:
                 return _ALLOWED_BINARY[type(node.op)](value(node.left), value(node.right))
             except ZeroDivisionError:
                 raise AnswerError("division by zero") from None
-        raise AnswerError(f"not a number: {text.strip()!r} (use digits and + - * /)")
+        raise AnswerError(f"not a number: {shown} (use digits and + - * /)")
 
-    return value(tree.body)
+    try:
+        return value(tree.body)
+    except (RecursionError, OverflowError):
+        raise AnswerError(f"could not read the answer {shown} as a number") from None
 
 
 def tolerance(truth: float, digits: int = DIGITS) -> float:

@@ -8,11 +8,19 @@
 
 It prints the forward values, then each step: which node, the chain-rule product with
 numbers, and the running gradient of the parent. With a standard input that is not a
-terminal it runs straight through, as with ``--auto``.
+terminal (a pipe, a file, or none at all) it runs straight through, as with ``--auto``.
 
 With ``--quiz`` it asks before revealing each step: type the contribution
 local × upstream (a number, or a product such as ``-3 * 0.25``; 3 significant digits are
 enough), or the parent's new gradient; Enter alone shows the answer. It keeps score.
+Answers are read one line each from standard input, so they may come from a pipe or a
+file; when the input runs out, the remaining steps are shown. With no standard input at
+all (closed), --quiz asks nothing and shows every step.
+
+--html writes the player page instead; it steps through graphs of up to 500 nodes
+(the terminal stepper takes any size).
+
+Exit status: 0 done, 1 the page could not be written, 2 bad arguments or expression.
 
 An expression may start with a minus (``"-log(p)"``); so may anything after ``--``.
 """
@@ -20,6 +28,8 @@ An expression may start with a minus (``"-log(p)"``); so may anything after ``--
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Callable
 
@@ -28,6 +38,7 @@ from autograd import Value, backward_steps, constant, format_number
 from autograd.cli import EXAMPLES, expressions_as_operands
 from autograd.expression import ExpressionError, build, parse_bindings
 from autograd.narrate import (
+    MAX_DIGITS,
     AnswerError,
     Namer,
     StepText,
@@ -35,10 +46,14 @@ from autograd.narrate import (
     earlier_passes_note,
     is_right,
     read_answer,
+    require_value,
     symbol,
     value_of,
 )
 from autograd.numbers import DIGITS
+
+MIN_DIGITS = 2  # the quiz accepts answers right to one digit fewer than shown
+MAX_LINE = 4096  # characters of an answer line kept; anything longer is refused as too long anyway
 
 
 def tiny_model_loss() -> Value:
@@ -66,6 +81,32 @@ class Score:
 
     def __str__(self) -> str:
         return f"score {self.right}/{self.asked}"
+
+
+def read_line(prompt: str) -> str:
+    """One answer line from standard input, without its newline (``input``, made robust).
+
+    Raises EOFError when the input has ended or there is none (standard input closed).
+    A line longer than :data:`MAX_LINE` is cut there (the rest of it is read and dropped),
+    and bytes that are not UTF-8 come back as U+FFFD, so the answer is refused as not a
+    number instead of crashing the stepper.
+    """
+    stdin = sys.stdin
+    if stdin is None:
+        raise EOFError
+    print(prompt, end="", flush=True)
+    try:
+        line = stdin.readline(MAX_LINE)
+        if not line:
+            raise EOFError
+        rest = line
+        while not rest.endswith("\n"):  # drop the rest of an over-long line
+            rest = stdin.readline(MAX_LINE)
+            if not rest:
+                break
+    except UnicodeDecodeError:
+        return "\ufffd"
+    return line.rstrip("\r\n")
 
 
 def quiz_step(
@@ -118,8 +159,11 @@ def step_through(
         ask: in quiz mode, reads the learner's answer for each step (``input``); ``None``
             reveals every step.
         digits: significant digits for the numbers shown.
+
+    Raises:
+        TypeError: ``root`` is not a Value.
     """
-    name = Namer(root, digits)
+    name = Namer(require_value(root, "step_through()"), digits)
     intro = name.introduce()
     out((f"{intro}\n\n" if intro else "") + "Forward pass:")
     width = min(24, max(len(name(node)) for node in name.order))
@@ -160,6 +204,36 @@ def step_through(
     return count
 
 
+def digits_option(text: str) -> int:
+    """``--digits``: a whole number from 2 to 17 (17 digits round-trip any float)."""
+    try:
+        digits = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not MIN_DIGITS <= digits <= MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"must be from {MIN_DIGITS} to {MAX_DIGITS}, got {digits}")
+    return digits
+
+
+def _not_text(words: list[str]) -> str | None:
+    """The first word that is not valid Unicode (bytes that were not UTF-8 on the command line)."""
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            return word
+    return None
+
+
+def _lenient_stdin() -> None:
+    """Read standard input with bytes that are not UTF-8 replaced, rather than raising."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        try:
+            sys.stdin.reconfigure(errors="replace")
+        except (ValueError, OSError):  # already read from, or closed: read_line copes
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m demos.step",
@@ -171,14 +245,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bindings", nargs="*", metavar="name=number")
     parser.add_argument("--model", action="store_true", help="step through a tiny MLP's loss instead")
     parser.add_argument("--auto", action="store_true", help="do not wait for Enter")
-    parser.add_argument("--quiz", action="store_true", help="type each step's contribution before it is shown")
-    parser.add_argument("--digits", type=int, default=DIGITS, help="significant digits shown (default 4)")
-    parser.add_argument("--html", metavar="FILE", help="write the self-contained HTML player instead")
+    parser.add_argument(
+        "--quiz",
+        action="store_true",
+        help="type each step's contribution before it is shown (answers are read from standard input, "
+        "one per line; with standard input closed, every step is shown without asking)",
+    )
+    parser.add_argument(
+        "--digits",
+        type=digits_option,
+        default=DIGITS,
+        help=f"significant digits shown, {MIN_DIGITS} to {MAX_DIGITS} (default {DIGITS})",
+    )
+    parser.add_argument(
+        "--html", metavar="FILE", help="write the self-contained HTML player instead (graphs of up to 500 nodes)"
+    )
     args = parser.parse_args(expressions_as_operands(sys.argv[1:] if argv is None else argv, parser))
-    if args.digits < 2:
-        parser.error("--digits must be at least 2")
+    if args.html is not None and not args.html.strip():
+        parser.error("--html needs a file name")
+    bad = _not_text([args.expression or "", *args.bindings])
+    if bad is not None:
+        parser.error(f"{bad.encode('utf-8', 'replace').decode('utf-8')!r} is not valid text (UTF-8)")
     try:
         if args.model:
+            if args.expression or args.bindings:
+                parser.error("--model steps through its own network: leave out the expression and bindings")
             root = tiny_model_loss()
         elif args.expression:
             root, _ = build(args.expression, parse_bindings(args.bindings))
@@ -188,20 +279,73 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demos.step: {error}", file=sys.stderr)
         return 2
     if args.html:
-        from autograd.player import write_player
-
-        path = write_player(root, args.html, quiz=args.quiz, digits=args.digits)
-        print(f"wrote {path} (open it in a browser)")
-        return 0
-    interactive = not args.auto and sys.stdin.isatty()
+        return write_html(root, args.html, quiz=args.quiz, digits=args.digits)
+    ask: Callable[[str], str] | None = read_line if args.quiz else None
+    if ask is not None and sys.stdin is None:
+        print("demos.step: standard input is closed, so --quiz shows every step without asking", file=sys.stderr)
+        ask = None
+    if ask is not None:
+        _lenient_stdin()
+    interactive = not args.auto and sys.stdin is not None and sys.stdin.isatty()
 
     def wait() -> None:
+        nonlocal interactive
         if interactive:
-            input("[Enter] ")
+            try:
+                input("[Enter] ")
+            except EOFError:  # Ctrl-D: run the rest straight through
+                interactive = False
+                print()
 
-    step_through(root, wait, ask=input if args.quiz else None, digits=args.digits)
+    step_through(root, wait, ask=ask, digits=args.digits)
     return 0
 
 
+def write_html(root: Value, path: str, *, quiz: bool, digits: int) -> int:
+    """``--html``: write the player page; one line on stderr (and status 1 or 2) if that fails."""
+    from autograd.dot import GraphTooLargeError
+    from autograd.player import MAX_NODES, MAX_STEPS, write_player
+    from autograd.renderer import RendererNotFoundError, RenderError
+
+    name = Namer(root)
+    nodes, steps = len(name.order), count_steps(name)
+    too_big = (
+        f"the graph has {nodes} nodes, more than the player's limit of {MAX_NODES}"
+        if nodes > MAX_NODES
+        else f"the backward pass has {steps} chain-rule steps, more than the player's limit of {MAX_STEPS}"
+        if steps > MAX_STEPS
+        else ""
+    )
+    if too_big:
+        print(f"demos.step: {too_big}; leave out --html to step through it in the terminal", file=sys.stderr)
+        return 2
+    try:
+        written = write_player(root, path, quiz=quiz, digits=digits)
+    except GraphTooLargeError as error:
+        print(f"demos.step: {error}; leave out --html to step through it in the terminal", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"demos.step: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except (RenderError, RendererNotFoundError) as error:
+        print(f"demos.step: cannot draw the graph: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {written} (open it in a browser)")
+    return 0
+
+
+def run() -> int:
+    """The command line: :func:`main`, plus a quiet end on Ctrl-C or a closed output pipe."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

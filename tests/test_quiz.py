@@ -167,3 +167,51 @@ def test_two_quizzes_on_one_page_keep_their_own_scores(browser, tmp_path):
     two.locator(".cr-answer").press("Enter")
     assert one.locator(".cr-score").inner_text() == "Score 1 / 1"
     assert two.locator(".cr-score").inner_text() == "Score 0 / 1"
+
+
+# --- answers that must not crash the quiz ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1+" * 2000 + "1",  # too deep for the parser: was a RecursionError
+        "1*" * 2000 + "1",
+        "-" * 50000 + "1",  # was a MemoryError
+        "1+" * 100 + "1",  # 201 characters: just over the cap
+        "\udcff\udcfe",  # bytes that were not UTF-8, as surrogateescape decodes them
+        "\ufffd",  # the same, decoded with errors="replace"
+        "1\x00",  # a null byte
+        "(" * 150 + "1" + ")" * 49,
+    ],
+)
+def test_unreadable_answers_are_answer_errors(text):
+    with pytest.raises(AnswerError):
+        read_answer(text)
+
+
+def test_the_longest_answers_still_read():
+    assert read_answer("1+" * 99 + "1") == 100.0  # 199 characters
+    assert read_answer("-" * 199 + "1") == -1.0
+    assert read_answer("9" * 200) == float("9" * 200)
+    with pytest.raises(AnswerError, match="201 characters long"):
+        read_answer("9" * 201)
+    with pytest.raises(TypeError):
+        read_answer(5)
+
+
+def test_the_terminal_quiz_survives_hostile_answers_and_asks_again():
+    import subprocess
+
+    answers = b"\xff\xfe\n" + ("1+" * 2000 + "1\n").encode() + ("-" * 50000 + "1\n").encode() + b"0.07065\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "demos.step", "tanh(a*b)", "a=1", "b=2", "--quiz"],
+        input=answers,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    out, err = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 0 and "Traceback" not in err, err
+    assert out.count("not a number") == 1 and out.count("could not read the answer") == 2
+    assert "✓ right" in out and "score 1/1" in out  # the quiz went on, and the bad lines cost nothing

@@ -294,3 +294,124 @@ def test_the_issues_examples_step_cleanly_to_backwards_gradients():
             assert f"∂L/∂{label} = " in out
             assert leaves[label].grad == leaf.grad
         assert "Traceback" not in out
+
+
+# --- bad input: one clear line, never a traceback --------------------------------------------
+
+
+def compiled_result():
+    """What a compiled function returns from its second call on: numbers, no graph."""
+    import autograd
+
+    w = Value(0.5, label="w")
+    f = autograd.compile(lambda xs: autograd.sum([w * x for x in xs]))
+    f([1.0, 2.0])  # the first call traces
+    return f([1.0, 2.0])
+
+
+def run_without_stdin(*args):
+    """The stepper with its standard input closed (``<&-``): ``sys.stdin`` is None."""
+    return subprocess.run(
+        ["sh", "-c", 'exec "$0" "$@" <&-', sys.executable, "-m", "demos.step", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_the_stepper_runs_straight_through_with_standard_input_closed():
+    plain = run_without_stdin("tanh(a*b)", "a=1", "b=2")
+    assert plain.returncode == 0, plain.stderr
+    assert "Traceback" not in plain.stderr and "∂L/∂a = 0.1413" in plain.stdout
+    quiz = run_without_stdin("tanh(a*b)", "a=1", "b=2", "--quiz")
+    assert quiz.returncode == 0, quiz.stderr
+    assert quiz.stderr.strip() == "demos.step: standard input is closed, so --quiz shows every step without asking"
+    assert "your answer>" not in quiz.stdout and quiz.stdout.count("\nstep ") == 3
+    assert "∂L/∂b = 0.07065" in quiz.stdout
+
+
+def error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err, "nothing on stderr"
+    return err[-1]
+
+
+@pytest.mark.parametrize("digits", ["10000000000", "18", "1", "-3", "2.5", "abc"])
+def test_digits_out_of_range_are_refused_by_the_parser(digits, capsys):
+    with pytest.raises(SystemExit) as exited:
+        step_main(["a*b", "a=1", "b=2", "--auto", "--digits", digits])
+    assert exited.value.code == 2
+    assert "argument --digits:" in error_line(capsys)
+
+
+def test_digits_at_the_limits_work(capsys):
+    assert step_main(["a*b", "a=1.5", "b=2", "--auto", "--digits", "17"]) == 0
+    assert step_main(["a*b", "a=1.5", "b=2", "--auto", "--digits", "2"]) == 0
+    assert "∂L/∂a = 2" in capsys.readouterr().out
+
+
+def test_an_html_page_that_cannot_be_written_is_one_line_and_status_1(tmp_path, capsys):
+    missing = tmp_path / "no such folder" / "x.html"
+    assert step_main(["a*b", "a=1", "b=2", "--html", str(missing)]) == 1
+    assert error_line(capsys) == f"demos.step: cannot write {missing}: No such file or directory"
+    assert step_main(["a*b", "a=1", "b=2", "--html", str(tmp_path)]) == 1
+    assert error_line(capsys) == f"demos.step: cannot write {tmp_path}: Is a directory"
+
+
+def test_a_graph_too_big_for_the_player_suggests_the_terminal_stepper(tmp_path, capsys):
+    from autograd.player import MAX_NODES
+
+    big = "+".join(["a*a"] * 300)  # a, 300 products and 299 sums
+    out = tmp_path / "big.html"
+    assert step_main([big, "a=1", "--html", str(out)]) == 2
+    assert error_line(capsys) == (
+        f"demos.step: the graph has 600 nodes, more than the player's limit of {MAX_NODES}; "
+        "leave out --html to step through it in the terminal"
+    )
+    assert not out.exists()
+
+
+def test_flags_that_would_be_ignored_are_refused(capsys):
+    with pytest.raises(SystemExit) as exited:
+        step_main(["a*b", "a=1", "b=2", "--html", ""])
+    assert exited.value.code == 2 and "--html needs a file name" in error_line(capsys)
+    with pytest.raises(SystemExit) as exited:
+        step_main(["--model", "a+b", "a=1", "b=2", "--auto"])
+    assert exited.value.code == 2 and "--model steps through its own network" in error_line(capsys)
+
+
+def test_an_expression_that_is_not_utf8_is_refused():
+    result = subprocess.run(
+        [sys.executable, "-m", "demos.step", b"a\xff+1", "--auto"], capture_output=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr and b"is not valid text (UTF-8)" in result.stderr
+
+
+def test_a_closed_output_pipe_ends_quietly():
+    child = subprocess.Popen(
+        [sys.executable, "-m", "demos.step", "--model", "--auto"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    child.stdout.close()  # like `| head -0`: every write fails with a broken pipe
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 1 and b"Traceback" not in err, err.decode()
+
+
+@pytest.mark.parametrize("root", [3.0, None, "L"])
+def test_stepping_a_non_value_is_a_type_error_naming_it(root):
+    kind = type(root).__name__
+    with pytest.raises(TypeError, match=rf"step_through\(\) takes a Value .*got {kind}"):
+        lines_of(root)
+    with pytest.raises(TypeError, match=rf"Namer takes a Value .*got {kind}"):
+        Namer(root)
+    with pytest.raises(TypeError, match=rf"earlier_passes_note\(\) takes a Value .*got {kind}"):
+        earlier_passes_note(root)
+
+
+def test_stepping_a_compiled_result_says_to_call_the_uncompiled_function():
+    with pytest.raises(TypeError, match="CompiledValue.*call the uncompiled function"):
+        lines_of(compiled_result())
