@@ -19,12 +19,14 @@ import html
 import itertools
 import json
 import math
+import numbers
 import re
 from pathlib import Path
 from typing import Any
 
+from autograd.dot import GraphTooLargeError
 from autograd.graph import backward_steps
-from autograd.narrate import Namer, describe, earlier_passes_note, value_of
+from autograd.narrate import MAX_DIGITS, Namer, describe, earlier_passes_note, require_value, value_of
 from autograd.numbers import DIGITS, format_number
 from autograd.value import Value
 
@@ -50,6 +52,12 @@ class Player:
         title: the page's heading.
         height: the inline frame's height in pixels (in notebooks); by default enough for
             the graph at a legible size, between 420 and 860.
+
+    Raises:
+        TypeError: ``root`` is not a Value, or an option has the wrong type.
+        ValueError: ``digits`` is not from 1 to 17, or ``height`` is not positive.
+        GraphTooLargeError: more than :data:`MAX_NODES` nodes or :data:`MAX_STEPS` steps
+            (a ``ValueError``).
     """
 
     def __init__(
@@ -61,12 +69,15 @@ class Player:
         title: str | None = None,
         height: int | None = None,
     ) -> None:
-        self.root = root
-        self.quiz = quiz
-        self.digits = digits
+        self.root = require_value(root, "player()")
+        self.quiz = _flag(quiz, "quiz")
+        self.digits = _digits(digits)
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"title must be text (a str) or None, got {type(title).__name__}: {title!r}")
+        chosen = None if height is None else _whole(height, "height", "a positive whole number of pixels")
         self.title = title or (QUIZ_TITLE if quiz else TITLE)
         self.data = player_data(root, quiz=quiz, digits=digits)
-        self.height = height or _inline_height(self.data["svg"])
+        self.height = chosen if chosen is not None else _inline_height(self.data["svg"])
 
     def html(self) -> str:
         """The whole page, self-contained."""
@@ -119,8 +130,32 @@ def player(root: Value, quiz: bool = False, **options: Any) -> Player:
 def write_player(
     root: Value, path: str | Path, title: str | None = None, quiz: bool = False, digits: int = DIGITS
 ) -> Path:
-    """Write the player for ``root``'s graph to ``path`` and return the path."""
+    """Write the player for ``root``'s graph to ``path`` and return the path.
+
+    Raises what :class:`Player` raises, and ``OSError`` when the file cannot be written.
+    """
     return Player(root, quiz=quiz, title=title, digits=digits).save(path)
+
+
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
+    return value
+
+
+def _whole(value: object, name: str, what: str, most: int | None = None) -> int:
+    """``value`` as an int from 1 to ``most``: a TypeError if it is no whole number, else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}: {value!r}")
+    n = int(value)
+    if n < 1 or (most is not None and n > most):
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return n
+
+
+def _digits(digits: object) -> int:
+    """``digits`` checked: a whole number from 1 to 17 (17 digits round-trip any float)."""
+    return _whole(digits, "digits", f"a whole number from 1 to {MAX_DIGITS}", MAX_DIGITS)
 
 
 def _inline_height(svg: str) -> int:
@@ -139,9 +174,10 @@ def _number(x: float) -> float | str:
 
 def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[str, Any]:
     """Everything the page needs: the SVG once, the starting gradients, and one entry per step."""
-    name = Namer(root, digits)
+    name = Namer(require_value(root, "player()"), _digits(digits))
+    quiz = _flag(quiz, "quiz")
     if len(name.order) > MAX_NODES:
-        raise ValueError(
+        raise GraphTooLargeError(
             f"the graph has {len(name.order)} nodes; the player steps through graphs of up to {MAX_NODES}"
             " (draw() shows bigger ones)"
         )
@@ -157,7 +193,9 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
         steps: list[dict[str, Any]] = []
         for step in itertools.islice(backward_steps(root), MAX_STEPS + 1):
             if len(steps) == MAX_STEPS:
-                raise ValueError(f"more than {MAX_STEPS} chain-rule steps: too many for a player")
+                raise GraphTooLargeError(
+                    f"the backward pass has more than {MAX_STEPS} chain-rule steps; the player shows up to {MAX_STEPS}"
+                )
             told = describe(step, name)
             child, parent = name.ids[value_of(step.node)], name.ids[value_of(step.parent)]
             same = sum(1 for p in step.node.parents[: step.edge] if p is step.parent)

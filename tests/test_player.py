@@ -263,3 +263,55 @@ def test_the_earlier_pass_note_is_on_the_page_once_not_also_in_the_picture():
     root.backward()
     page = Player(root).html()
     assert page.count("include 1 earlier backward pass") == 1
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("root", [3.0, None, "L", [Value(1.0)]])
+def test_a_player_of_a_non_value_is_a_type_error_naming_it(root):
+    with pytest.raises(TypeError, match=rf"player\(\) takes a Value .*got {type(root).__name__}"):
+        player(root)
+
+
+def test_a_player_of_a_compiled_result_says_to_call_the_uncompiled_function():
+    from test_stepping import compiled_result
+
+    with pytest.raises(TypeError, match="CompiledValue.*call the uncompiled function"):
+        player(compiled_result())
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"title": 5}, TypeError, "title must be text"),
+        ({"title": b"x"}, TypeError, "title must be text"),
+        ({"height": "abc"}, TypeError, "height must be a positive whole number of pixels, got str"),
+        ({"height": 300.5}, TypeError, "height must be a positive whole number"),
+        ({"height": True}, TypeError, "height must be a positive whole number"),
+        ({"height": -5}, ValueError, "height must be a positive whole number of pixels, got -5"),
+        ({"height": 0}, ValueError, "height must be a positive whole number"),
+        ({"digits": "4"}, TypeError, "digits must be a whole number from 1 to 17, got str"),
+        ({"digits": 2.5}, TypeError, "digits must be a whole number"),
+        ({"digits": 0}, ValueError, "digits must be a whole number from 1 to 17, got 0"),
+        ({"digits": 10**10}, ValueError, "digits must be a whole number from 1 to 17"),
+        ({"quiz": "no"}, TypeError, "quiz must be True or False, got str"),
+    ],
+)
+def test_player_options_are_checked_before_anything_is_drawn(options, error, message):
+    root = build("a*b", {"a": 1.0, "b": 2.0})[0]
+    with pytest.raises(error, match=message):
+        player(root, **options)
+
+
+def test_a_chosen_height_sizes_the_inline_frame():
+    root = build("a*b", {"a": 1.0, "b": 2.0})[0]
+    assert "height: 500px;" in player(root, height=500)._repr_html_()
+    assert player(root, digits=17, title="").title == "Backpropagation, step by step"
+
+
+def test_too_big_for_the_player_is_a_graph_too_large_error():
+    from autograd.dot import GraphTooLargeError
+
+    with pytest.raises(GraphTooLargeError, match=f"the graph has {MAX_NODES + 2} nodes"):
+        Player(tanh_chain(MAX_NODES + 1))
