@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import numbers
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -310,10 +311,28 @@ def check_gradients(
     Raises:
         UnknownLabelError: a label names no node of the graph, or several; the message
             lists the labels the graph has.
-        TypeError: an answer is not a real number.
+        TypeError: ``root`` is not a Value, ``yours`` is not a dict of label → number, an
+            answer is not a real number, or an option has the wrong type.
+        ValueError: ``rtol`` or ``atol`` is negative or not finite, or ``max_paths`` < 1.
     """
+    from autograd.narrate import require_value
+
+    require_value(root, "check_gradients()")
+    if not isinstance(yours, Mapping):
+        raise TypeError(
+            "yours must be a dict of label → number, such as {'a': -0.004}, "
+            f"got {type(yours).__name__}: {_clip(repr(yours))}"
+        )
+    for label in yours:
+        if not isinstance(label, str):
+            raise TypeError(f"the labels in yours must be text (a str), got {type(label).__name__}: {label!r}")
+    rtol = _tolerance("rtol", rtol)
+    atol = _tolerance("atol", atol)
+    if isinstance(max_paths, bool) or not isinstance(max_paths, numbers.Integral):
+        raise TypeError(f"max_paths must be a whole number, got {type(max_paths).__name__}: {max_paths!r}")
     if max_paths < 1:
         raise ValueError(f"max_paths must be at least 1, got {max_paths!r}")
+    max_paths = int(max_paths)
     order = topological_order(root)
     by_label: dict[str, list[Value]] = {}
     for node in order:
@@ -522,6 +541,20 @@ def _signed_sum(terms: Sequence[float]) -> str:
 
 def _listing(labels: Collection[str]) -> str:
     return ", ".join(repr(label) for label in labels)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tolerance(name: str, value: object) -> float:
+    """A tolerance checked: a real number, finite and at least 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {_clip(repr(value))}")
+    tol = float(value)
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"{name} must be a finite number at least 0, got {value!r}")
+    return tol
 
 
 def _as_number(label: str, value: object) -> float:

@@ -237,3 +237,69 @@ def test_the_sum_line_writes_each_sign_once() -> None:
     z.label = "z"
     text = str(check_gradients(z, {"s": -0.5}))
     assert "sum: -0.5 - 0.25 = -0.75" in text
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def compiled_result() -> object:
+    import autograd
+
+    w = Value(0.5, label="w")
+    f = autograd.compile(lambda xs: autograd.sum([w * x for x in xs]))
+    f([1.0, 2.0])  # the first call traces; later calls give numbers without a graph
+    return f([1.0, 2.0])
+
+
+@pytest.mark.parametrize("root", [3.0, None, "L", [1.0]])
+def test_the_root_must_be_a_value(root: object) -> None:
+    with pytest.raises(TypeError, match=rf"check_gradients\(\) takes a Value .*got {type(root).__name__}"):
+        check_gradients(root, {})  # type: ignore[arg-type]
+
+
+def test_a_compiled_result_says_to_call_the_uncompiled_function() -> None:
+    with pytest.raises(TypeError, match="CompiledValue.*call the uncompiled function"):
+        check_gradients(compiled_result(), {})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("yours", ["a", None, [("a", 1.0)], ["a"], 3.0])
+def test_the_answers_must_be_a_dict_of_label_to_number(yours: object) -> None:
+    L, _ = readme_example()
+    with pytest.raises(TypeError, match=rf"yours must be a dict of label → number.*got {type(yours).__name__}"):
+        check_gradients(L, yours)  # type: ignore[arg-type]
+
+
+def test_labels_must_be_text() -> None:
+    L, _ = readme_example()
+    with pytest.raises(TypeError, match="the labels in yours must be text .*got int: 1"):
+        check_gradients(L, {1: 2.0})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"rtol": "x"}, TypeError, "rtol must be a number, got str"),
+        ({"rtol": None}, TypeError, "rtol must be a number, got NoneType"),
+        ({"rtol": True}, TypeError, "rtol must be a number, got bool"),
+        ({"rtol": -1}, ValueError, "rtol must be a finite number at least 0, got -1"),
+        ({"rtol": math.nan}, ValueError, "rtol must be a finite number at least 0, got nan"),
+        ({"rtol": math.inf}, ValueError, "rtol must be a finite number at least 0, got inf"),
+        ({"atol": -1e-9}, ValueError, "atol must be a finite number at least 0"),
+        ({"atol": "0"}, TypeError, "atol must be a number"),
+        ({"max_paths": "3"}, TypeError, "max_paths must be a whole number, got str"),
+        ({"max_paths": 2.5}, TypeError, "max_paths must be a whole number, got float"),
+        ({"max_paths": None}, TypeError, "max_paths must be a whole number, got NoneType"),
+        ({"max_paths": 0}, ValueError, "max_paths must be at least 1, got 0"),
+    ],
+)
+def test_options_of_the_wrong_kind_are_named(options: dict[str, object], error: type[Exception], message: str) -> None:
+    L, _ = readme_example()
+    with pytest.raises(error, match=message):
+        check_gradients(L, {"a": 1.0}, **options)  # type: ignore[arg-type]
+
+
+def test_tolerances_at_their_limits_work() -> None:
+    L, nodes = readme_example()
+    g = true_grads(L, nodes)
+    assert check_gradients(L, {"a": g["a"]}, rtol=0, atol=0, max_paths=1).all_right
+    assert check_gradients(L, {"a": g["a"] * 1.5}, rtol=1).all_right
