@@ -9,6 +9,9 @@ evaluated over a grid under ``no_grad``. The page needs no network and no CDN.
 
     python -m demos.playground [--dataset moons|circles|spirals|xor] [--steps 100] [--out FILE]
 
+Exit status: 0 the page was written; 1 training diverged (try a smaller --lr) or the page
+could not be written; 2 bad arguments (checked before training starts).
+
 Keys on the page: ← → (or the slider) move a step, Home / End jump, Space plays and pauses.
 """
 
@@ -19,10 +22,13 @@ import base64
 import html
 import json
 import math
+import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import autograd
 import nn
@@ -70,6 +76,18 @@ DATASETS: dict[str, Dataset] = {
         lr=0.1,
     ),
 }
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Training blew up: the loss stopped being a finite number, or an update overflowed.
+
+    Attributes:
+        step: the training step (0 is the untrained model) at which it happened.
+    """
+
+    def __init__(self, step: int, why: str) -> None:
+        super().__init__(f"training diverged at step {step}: {why}")
+        self.step = step
 
 
 @dataclass
@@ -183,6 +201,11 @@ def train(
         activation: hidden activation: ``tanh``, ``relu`` or ``sigmoid``.
         optimizer: ``adam`` or ``sgd`` (with momentum 0.9).
         progress: called with a line of text now and then (``print`` for the command line).
+
+    Raises:
+        ValueError: an unknown dataset or optimiser, or a bad size, step count or rate.
+        TrainingDivergedError: the loss became infinite or NaN, or the optimiser refused
+            an update that overflows (usually: the learning rate is too large).
     """
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
@@ -210,6 +233,8 @@ def train(
         start = time.perf_counter()
         scores = [model(x)[0] for x in X]
         loss = logistic_loss(scores, y)
+        if not math.isfinite(loss.data):
+            raise TrainingDivergedError(step, f"the loss is {loss.data}")
         run.loss.append(loss.data)
         run.accuracy.append(sum((s.data > 0) == (t == 1) for s, t in zip(scores, y)) / len(y))
         if step in keep:
@@ -222,7 +247,10 @@ def train(
         if step < steps:  # the last pass only measures the trained model
             opt.zero_grad()
             loss.backward()
-            opt.step()
+            try:
+                opt.step()
+            except FloatingPointError as error:
+                raise TrainingDivergedError(step + 1, str(error)) from error
         train_time += time.perf_counter() - start
         if progress and step % 25 == 0:
             progress(f"  step {step:4d}  loss {loss.data:.4f}  accuracy {run.accuracy[-1]:.0%}")
@@ -504,46 +532,109 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def hidden_sizes(text: str) -> list[int]:
+    """An argparse type: hidden layer sizes separated by commas, each at least 1 (``8,8``)."""
+    try:
+        sizes = [int(n) for n in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes sizes separated by commas, e.g. 8,8; got {text!r}") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"every layer needs at least 1 unit, e.g. 8,8; got {text!r}")
+    return sizes
+
+
+def learning_rate(text: str) -> float:
+    """An argparse type: a finite number greater than 0."""
+    try:
+        lr = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(lr) and lr > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text!r}")
+    return lr
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be written as a file, or None; checked before the training run.
+
+    It opens the file for appending, which changes nothing in a file that exists, and
+    removes it again if it did not; so a read-only disk or ``/proc`` is caught too.
+    """
+    if path.is_dir():
+        return f"{path} is a folder; give a file name such as {path / 'playground.html'}"
+    if not path.parent.is_dir():
+        return f"the folder {path.parent} does not exist"
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror or error}"
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
+
+
 def main(argv: list[str] | None = None) -> Path:
+    """The command line; returns the page written. Bad arguments and failures exit with one line on stderr."""
     parser = argparse.ArgumentParser(
         prog="python -m demos.playground",
         description="Write a self-contained HTML page replaying a small network learning a toy dataset.",
+        epilog="Exit status: 0 the page was written; 1 training diverged or the page could not be written; "
+        "2 bad arguments (all checked before training starts).",
     )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons", help="the toy problem (moons)")
-    parser.add_argument("--steps", type=int, default=100, help="full-batch training steps (100)")
+    parser.add_argument("--steps", type=positive_int, default=100, help="full-batch training steps (100)")
     parser.add_argument("--out", default=None, help="the page to write (playground-DATASET.html)")
     parser.add_argument("--seed", type=int, default=0, help="seeds the data and the weights (0)")
-    parser.add_argument("--grid", type=int, default=GRID, help=f"boundary cells per side ({GRID})")
-    parser.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 8,8 (the dataset's)")
-    parser.add_argument("--lr", type=float, default=None, help="learning rate (the dataset's)")
+    parser.add_argument("--grid", type=int, default=GRID, help=f"boundary cells per side, 2 to 200 ({GRID})")
+    parser.add_argument(
+        "--hidden", type=hidden_sizes, default=None, help="hidden layer sizes, e.g. 8,8 (the dataset's)"
+    )
+    parser.add_argument("--lr", type=learning_rate, default=None, help="learning rate, > 0 (the dataset's)")
     parser.add_argument("--activation", choices=["tanh", "relu", "sigmoid"], default="tanh")
     parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
     args = parser.parse_args(argv)
-    hidden = None
-    if args.hidden:
-        try:
-            hidden = [int(n) for n in args.hidden.split(",")]
-        except ValueError:
-            parser.error(f"--hidden takes sizes separated by commas, e.g. 8,8; got {args.hidden!r}")
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
     if not 2 <= args.grid <= 200:
         parser.error("--grid must be between 2 and 200")
+    if args.out is not None and not args.out.strip():
+        parser.error("--out needs a file name")
     out = Path(args.out or f"playground-{args.dataset}.html")
+    problem = writable_problem(out)
+    if problem:
+        parser.error(f"--out: {problem}")
     print(f"Training on {args.dataset} for {args.steps} steps:")
-    run = train(
-        args.dataset,
-        args.steps,
-        seed=args.seed,
-        grid=args.grid,
-        hidden=hidden,
-        lr=args.lr,
-        activation=args.activation,
-        optimizer=args.optimizer,
-        progress=print,
-    )
-    path = write_playground(run, out)
-    size = path.stat().st_size
+    try:
+        run = train(
+            args.dataset,
+            args.steps,
+            seed=args.seed,
+            grid=args.grid,
+            hidden=args.hidden,
+            lr=args.lr,
+            activation=args.activation,
+            optimizer=args.optimizer,
+            progress=print,
+        )
+    except TrainingDivergedError as error:
+        lr = args.lr if args.lr is not None else DATASETS[args.dataset].lr
+        fail(f"{error}; try a smaller --lr (this run used {lr:g})")
+    try:
+        path = write_playground(run, out)
+        size = path.stat().st_size
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror or error}")
     print(
         f"final loss {run.loss[-1]:.4f}, accuracy {run.accuracy[-1]:.0%}; "
         f"{run.seconds['training']:.1f} s training, {run.seconds['boundaries']:.1f} s for "
@@ -553,5 +644,25 @@ def main(argv: list[str] | None = None) -> Path:
     return path
 
 
+def fail(message: str, status: int = 1) -> NoReturn:
+    """End the command with one line on stderr."""
+    print(f"demos.playground: {message}", file=sys.stderr)
+    raise SystemExit(status)
+
+
+def run_command() -> int:
+    """The command line: :func:`main`, plus a quiet end on Ctrl-C or a closed output pipe."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(run_command())

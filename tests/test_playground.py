@@ -169,3 +169,76 @@ def test_the_page_in_a_browser(browser: Any, tmp_path: Path) -> None:
     assert errors == []
     assert all(url.startswith(("file:", "data:")) for url in fetched), fetched
     page.close()
+
+
+# --- bad flags are refused before training; a blow-up is one line -------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--hidden", "0"], "argument --hidden: every layer needs at least 1 unit"),
+        (["--hidden", "-3"], "argument --hidden: every layer needs at least 1 unit"),
+        (["--hidden", "8,0"], "argument --hidden: every layer needs at least 1 unit"),
+        (["--hidden", "8,,8"], "argument --hidden: takes sizes separated by commas"),
+        (["--lr", "-1"], "argument --lr: must be a finite number greater than 0, got '-1'"),
+        (["--lr", "0"], "argument --lr: must be a finite number greater than 0"),
+        (["--lr", "nan"], "argument --lr: must be a finite number greater than 0, got 'nan'"),
+        (["--lr", "inf"], "argument --lr: must be a finite number greater than 0, got 'inf'"),
+        (["--lr", "fast"], "argument --lr: expected a number, got 'fast'"),
+        (["--steps", "0"], "argument --steps: must be at least 1, got 0"),
+        (["--out", ""], "--out needs a file name"),
+    ],
+)
+def test_bad_flags_are_one_parser_error(
+    flags: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--dataset", "xor", "--steps", "2", "--grid", "4", "--out", str(tmp_path / "p.html"), *flags]
+    with pytest.raises(SystemExit) as exited:
+        playground.main(args)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Training on" not in captured.out
+
+
+def test_an_unwritable_out_is_refused_before_training(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for out, message in [
+        (tmp_path / "missing" / "p.html", f"--out: the folder {tmp_path / 'missing'} does not exist"),
+        (tmp_path, f"--out: {tmp_path} is a folder"),
+    ]:
+        with pytest.raises(SystemExit) as exited:
+            playground.main(["--dataset", "xor", "--steps", "2", "--out", str(out)])
+        assert exited.value.code == 2
+        captured = capsys.readouterr()
+        assert message in captured.err and "Training on" not in captured.out
+    assert list(tmp_path.iterdir()) == []  # checking left nothing behind
+
+
+def test_checking_out_leaves_an_existing_page_untouched(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("old", encoding="utf-8")
+    assert playground.writable_problem(page) is None
+    assert page.read_text(encoding="utf-8") == "old"
+    fresh = tmp_path / "new.html"
+    assert playground.writable_problem(fresh) is None and not fresh.exists()
+
+
+def test_a_training_blow_up_is_one_line_suggesting_a_smaller_lr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "p.html"
+    args = ["--dataset", "xor", "--lr", "1e308", "--optimizer", "sgd", "--steps", "30", "--grid", "4"]
+    with pytest.raises(SystemExit) as exited:
+        playground.main([*args, "--out", str(out)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("demos.playground: training diverged at step ")
+    assert err.endswith("; try a smaller --lr (this run used 1e+308)")
+    assert not out.exists()
+
+
+def test_train_raises_a_diverged_error_naming_the_step() -> None:
+    with pytest.raises(playground.TrainingDivergedError, match=r"training diverged at step \d+: ") as raised:
+        playground.train("xor", 30, grid=4, lr=1e300, optimizer="sgd", activation="relu")
+    assert isinstance(raised.value, FloatingPointError) and raised.value.step >= 1
