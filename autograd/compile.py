@@ -42,7 +42,23 @@ No silent wrong answers:
   parameter or anything computed from them) raises :class:`ConcreteValueError` naming the
   line, as JAX does: that number would be frozen into every later call (an ``if x.data > 0``
   branch, a max subtracted as a constant). The engine's own files may read values. Writing
-  ``.data`` inside the function, and values computed under ``no_grad()``, are refused the same way.
+  ``.data`` inside the function, reading or writing ``.grad`` (``w.grad``, ``zero_grad()``),
+  and values computed under ``no_grad()``, are refused the same way. When the refusal happens
+  inside the engine (``grad()`` without ``create_graph``), the message names your line.
+- The parameters are the trace's ``Value`` objects. So that a rebound name cannot leave the
+  replay on old ones (re-running ``model = nn.MLP(...)`` in a notebook), each call checks, as
+  ``torch.compile``'s guards do, that the global names the function reads (in its code, in
+  comprehensions and lambdas inside it, and in helper functions defined beside it) and its
+  closure variables still name the objects they named at trace time (a tuple of ids, well
+  under a microsecond). If one was rebound, the cache is dropped and the function traces
+  again; after ``REBIND_WARNING`` such retraces a ``RuntimeWarning`` names the variable.
+  Changes *inside* an object (a model's attributes, a list's items, ``self.model`` of a
+  method) are not seen: change parameters through ``.data`` (optimisers and
+  ``load_state_dict`` do), not by swapping the objects.
+- Data checks of the losses: ``hinge_loss`` labels (±1) and ``cross_entropy`` target
+  probabilities are traced data, so the losses register them with :func:`check_traced`;
+  they are checked on the traced call and again, as arrays, on every replay, raising the
+  eager ``ValueError``. A library function of your own can do the same.
 - If a replay produces a non-finite loss or gradient, that call is recomputed eagerly, so
   errors (``log`` of a negative number), infinities and NaNs are exactly the eager engine's.
   Under ``detect_anomaly()`` compiled functions always run eagerly.
@@ -51,7 +67,8 @@ No silent wrong answers:
 
 Semantics, as ``jax.jit`` users expect: Python control flow that depends only on the
 structure (``len(batch)``) is fine; anything else the function closes over that is not a
-``Value`` (a Python number, a list of labels) is frozen at trace time.
+``Value`` (a Python number, a list of labels) is frozen at trace time, until the name is
+rebound (see above). Arguments are positional: keyword arguments are refused.
 """
 
 from __future__ import annotations
@@ -62,18 +79,19 @@ import math
 import numbers
 import struct
 import sys
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import FrameType
+from types import CodeType, FrameType, FunctionType
 from typing import Any
 
 from autograd import functions, grad_mode, graph, higher, ops
 from autograd import value as value_module
 from autograd.value import Value
 
-__all__ = ["Compiled", "CompiledValue", "ConcreteValueError", "compile"]
+__all__ = ["Compiled", "CompiledValue", "ConcreteValueError", "check_traced", "compile"]
 
 # A group whose size × arity is at most this runs on Python floats, one node at a time.
 FLOAT_GROUP = 12
@@ -84,8 +102,11 @@ MAX_FLOAT_NODES = 1_000
 # of one node in the eager engine; the replay is used only when it is estimated cheaper.
 _NUMPY_GROUP_US, _FLOAT_NODE_US, _EAGER_NODE_US = 10.0, 1.2, 2.0
 _N_ARY = ("sum", "dot", "linear", "logsumexp")
+# After this many rebindings of the function's globals or closure variables, warn that each one traces again.
+REBIND_WARNING = 8
 
-_DATA = Value.__dict__["data"]  # the slot descriptor; swapped for a watching property while tracing
+_DATA = Value.__dict__["data"]  # the slot descriptors; swapped for watching properties while tracing
+_GRAD = Value.__dict__["grad"]
 
 
 class ConcreteValueError(TypeError):
@@ -170,23 +191,57 @@ def _nest(items: Sequence[Any], shape: tuple[int, ...]) -> list[Any]:
 class _Watch:
     made_without_grad: set[int] = field(default_factory=set)
     error: ConcreteValueError | None = None
+    checks: list[tuple[Callable[[Any], None], list[Value]]] = field(default_factory=list)
 
 
 _watch: _Watch | None = None
+
+
+def check_traced(values: Sequence[Value], check: Callable[[Any], None]) -> bool:
+    """Check traced data (a loss's labels or targets) on the traced call and on every replay.
+
+    A library function that validates its data (``hinge_loss`` wants labels ±1) cannot read
+    the numbers of traced ``Value``s. It calls this instead: outside a trace it returns
+    ``False`` (check the numbers yourself); while a compiled function is being traced it runs
+    ``check`` at once on a 1 × n numpy array of the values' numbers, records it, and returns
+    ``True``. Every replay then calls ``check`` once with a k × n array: a row for each of the
+    k times the trace made this check with n values, holding that call's numbers. ``check``
+    raises (as the library would eagerly) when a row is wrong, so a replay refuses the same
+    data as the eager function. Values that the outputs do not depend on are not checked.
+    """
+    if _watch is None:
+        return False
+    values = list(values)
+    _watch.checks.append((check, values))
+    check(_np().array([[_DATA.__get__(v) for v in values]], dtype=float).reshape(1, len(values)))
+    return True
+
 
 # The files whose reads of ``.data`` are the engine's own work, not the user's.
 _ENGINE = frozenset(m.__file__ or "" for m in (sys.modules[__name__], value_module, functions, ops, graph, higher))
 
 
-def _where(frame: FrameType) -> str:
+def _line(frame: FrameType) -> str:
     code = frame.f_code
     line = linecache.getline(code.co_filename, frame.f_lineno).strip()
     return f"{code.co_filename}:{frame.f_lineno} in {code.co_name}" + (f": `{line}`" if line else "")
 
 
+def _where(frame: FrameType) -> str:
+    """The first line outside the engine, where the user called it (and the engine's line, if it was there)."""
+    user: FrameType | None = frame
+    while user is not None and user.f_code.co_filename in _ENGINE:
+        user = user.f_back
+    if user is None:
+        return _line(frame)
+    if user is frame:
+        return _line(user)
+    return f"{_line(user)} (in {_line(frame)})"
+
+
 def _refuse(frame: FrameType, what: str) -> ConcreteValueError:
     error = ConcreteValueError(
-        f"autograd.compile: the function {what} the number inside a traced Value at {_where(frame)}. "
+        f"autograd.compile: the function {what} inside a traced Value at {_where(frame)}. "
         "A compiled function is traced once and replayed on new numbers, so that number would be "
         "frozen into every later call (a branch taken once, a constant that goes stale). Compute it "
         "with Value ops instead (relu, abs, autograd.logsumexp, ...), or call the function uncompiled."
@@ -203,14 +258,14 @@ def _read(
     if _frame(1).f_code.co_filename in _engine or not node.requires_grad:
         value: float = _get(node)
         return value
-    raise _refuse(_frame(1), "read")
+    raise _refuse(_frame(1), "read the number")
 
 
 def _write(
     node: Value, value: float, _set: Any = _DATA.__set__, _frame: Any = sys._getframe, _engine: frozenset[str] = _ENGINE
 ) -> None:
     if _frame(1).f_code.co_filename not in _engine:
-        raise _refuse(_frame(1), "wrote")
+        raise _refuse(_frame(1), "wrote the number")
     if _watch is not None:
         if not grad_mode.enabled:
             _watch.made_without_grad.add(id(node))
@@ -220,6 +275,29 @@ def _write(
 
 
 _WATCHING = property(_read, _write)
+
+
+def _read_grad(
+    node: Value, _get: Any = _GRAD.__get__, _frame: Any = sys._getframe, _engine: frozenset[str] = _ENGINE
+) -> float:
+    """A gradient read while tracing is the number of that moment: a replay would keep it."""
+    if _frame(1).f_code.co_filename in _engine:
+        value: float = _get(node)
+        return value
+    raise _refuse(_frame(1), "read the gradient (.grad)")
+
+
+def _write_grad(
+    node: Value, value: float, _set: Any = _GRAD.__set__, _frame: Any = sys._getframe, _engine: frozenset[str] = _ENGINE
+) -> None:
+    """Zeroing or setting ``.grad`` inside is a side effect that the replay would not repeat."""
+    if _frame(1).f_code.co_filename not in _engine:
+        raise _refuse(_frame(1), "wrote the gradient (.grad, e.g. zero_grad())")
+    _set(node, value)
+
+
+# (A Constant's ``grad`` is its own property, always 0: it is not watched and needs no watching.)
+_WATCHING_GRAD = property(_read_grad, _write_grad)
 _LOCALS = Value.__dict__["local_grads"]
 
 
@@ -243,15 +321,17 @@ _WATCHING_LOCALS = property(_read_locals, _LOCALS.__set__)
 
 @contextmanager
 def _watching() -> Iterator[_Watch]:
-    """Swap ``Value.data`` for a property that refuses reads from outside the engine."""
+    """Swap ``Value.data`` and ``.grad`` for properties that refuse reads from outside the engine."""
     global _watch
     _watch = _Watch()
     setattr(Value, "data", _WATCHING)  # noqa: B010 - a class attribute swapped for the trace only
+    setattr(Value, "grad", _WATCHING_GRAD)  # noqa: B010
     setattr(Value, "local_grads", _WATCHING_LOCALS)  # noqa: B010
     try:
         yield _watch
     finally:
         setattr(Value, "data", _DATA)  # noqa: B010
+        setattr(Value, "grad", _GRAD)  # noqa: B010
         setattr(Value, "local_grads", _LOCALS)  # noqa: B010
         _watch = None
 
@@ -374,6 +454,91 @@ class _Call:
         outputs[output].backward()
 
 
+class _Guards:
+    """The objects a function's global and closure variables name, checked by identity at every call.
+
+    A notebook that re-runs ``model = nn.MLP(...)`` binds ``model`` to a new object; a trace
+    made with the old one would keep replaying (and training) the old parameters. So, as
+    ``torch.compile`` does, the names the function loads from its globals (``LOAD_GLOBAL``, in
+    its code and in nested code such as comprehensions), the contents of its closure cells,
+    and the same for helper functions defined beside it are recorded at trace time; a call
+    whose names point elsewhere traces again. The recorded objects are kept alive, so their
+    ``id``s stay unique and comparing a tuple of ids is exact. What is *inside* an object
+    (a list's items, a model's attributes) is not guarded.
+    """
+
+    __slots__ = ("_globals", "_cells", "_ids", "_objects", "_names")
+
+    def __init__(self, fn: Any) -> None:
+        self._globals: list[tuple[Callable[[str, Any], Any], str]] = []
+        self._cells: list[tuple[Any, str]] = []
+        self._ids: tuple[int, ...] = ()
+        self._objects: list[Any] = []
+        self._names: list[str] = []
+        function = getattr(fn, "__func__", fn)  # a bound method: its function
+        if isinstance(function, FunctionType):
+            self._collect(function, function.__globals__, set())
+
+    def _collect(self, function: FunctionType, namespace: dict[str, Any], seen: set[int]) -> None:
+        if id(function) in seen:
+            return
+        seen.add(id(function))
+        helpers = []
+        for name in _global_names(function.__code__):
+            if name in namespace:
+                self._globals.append((namespace.get, name))
+                self._names.append(name)
+                helpers.append(namespace[name])
+        free = function.__code__.co_freevars
+        for name, cell in zip(free, function.__closure__ or ()):
+            self._cells.append((cell, name))
+            self._names.append(name)
+            helpers.append(_cell_contents(cell))
+        for helper in helpers:  # a helper defined beside the function reads the same globals
+            if isinstance(helper, FunctionType) and helper.__globals__ is namespace:
+                self._collect(helper, namespace, seen)
+
+    def current(self) -> list[Any]:
+        objects = [get(name, _MISSING) for get, name in self._globals]
+        objects += [_cell_contents(cell) for cell, _ in self._cells]
+        return objects
+
+    def record(self) -> None:
+        self._objects = self.current()
+        self._ids = tuple(map(id, self._objects))
+
+    def changed(self) -> bool:
+        return tuple(map(id, self.current())) != self._ids
+
+    def which(self) -> list[str]:
+        now = self.current()
+        return [name for name, a, b in zip(self._names, self._objects, now) if a is not b]
+
+
+_MISSING = object()
+
+
+def _cell_contents(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # a variable not assigned yet
+        return _MISSING
+
+
+def _global_names(code: CodeType) -> list[str]:
+    """The global names ``code`` loads, and the code nested in it (comprehensions, lambdas) loads."""
+    import dis
+
+    names: dict[str, None] = {}
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            names[instruction.argval] = None
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names.update(dict.fromkeys(_global_names(const)))
+    return list(names)
+
+
 class _Out:
     """Where an output Value sits in the result's structure."""
 
@@ -390,10 +555,17 @@ class Compiled:
     def __init__(self, fn: Callable[..., Any], cache_size: int = 8) -> None:
         if not callable(fn):
             raise TypeError(f"autograd.compile needs a function, got {type(fn).__name__}")
+        size: object = cache_size
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"cache_size must be a whole number, got {type(size).__name__}")
+        if size < 1:
+            raise ValueError(f"cache_size must be at least 1 (how many traces to keep), got {size}")
         self.fn = fn
-        self.cache_size = cache_size
+        self.cache_size = int(size)
         self.traces = 0
+        self.rebinds = 0  # how often a rebound global or closure variable cleared the cache
         self._cache: OrderedDict[Any, _Program] = OrderedDict()
+        self._guards = _Guards(fn)
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__name__ = getattr(fn, "__name__", "compiled")
         self.__wrapped__ = fn
@@ -401,11 +573,18 @@ class Compiled:
     def __repr__(self) -> str:
         return f"autograd.compile({self.__name__}, {len(self._cache)} trace(s) cached)"
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            raise TypeError(
+                f"compiled functions take positional arguments only; {self.__name__} got keyword "
+                f"argument(s) {', '.join(map(repr, kwargs))}: call it as {self.__name__}(x, y, ...)"
+            )
         if _watch is not None:  # called inside another compiled function's trace: just trace through
             return self.fn(*args)
         flat: list[Any] = []
         signature = tuple(_flatten(a, f"argument {i}", flat) for i, a in enumerate(args))
+        if self._cache and self._guards.changed():
+            self._rebound()
         program = self._cache.get(signature)
         if program is None:
             return self._trace(signature, flat)
@@ -413,6 +592,20 @@ class Compiled:
         if program.mode == "eager" or grad_mode.anomaly:
             return self._eager(signature, flat)
         return self._replay(program, signature, flat)
+
+    def _rebound(self) -> None:
+        """A global or closure variable the function reads now names another object: trace again."""
+        names = self._guards.which()
+        self._cache.clear()
+        self.rebinds += 1
+        if self.rebinds == REBIND_WARNING:
+            warnings.warn(
+                f"autograd.compile({self.__name__}): {', '.join(names)} changed between calls "
+                f"{self.rebinds} times, and each change traces the function again. Pass changing "
+                "numbers as arguments, or keep one model object and change its parameters' .data.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     # --- running ---
 
@@ -452,11 +645,13 @@ class Compiled:
             arg, start = _unflatten(sig, leaves, start)
             traced_args.append(arg)
         recording = grad_mode.enabled
+        if not self._cache:  # every cached trace was made with the objects the guards hold
+            self._guards.record()
         with grad_mode.enable_grad(), _watching() as watch:  # a call under no_grad() still needs the graph
             result = self.fn(*traced_args)
         if watch.error is not None:
             raise watch.error  # it was raised inside the function, which swallowed it
-        program = _compile(signature, result, leaves, watch.made_without_grad, [len(f) for f in flat])
+        program = _compile(signature, result, leaves, watch, [len(f) for f in flat])
         self.traces += 1
         self._cache[signature] = program
         while len(self._cache) > self.cache_size:
@@ -579,14 +774,12 @@ def _output_tree(result: Any, path: str = "the result") -> Any:
     )
 
 
-def _compile(
-    signature: Any, result: Any, leaves: list[Value], made_without_grad: set[int], pieces: list[int]
-) -> _Program:
+def _compile(signature: Any, result: Any, leaves: list[Value], watch: _Watch, pieces: list[int]) -> _Program:
     tree = _output_tree(result)
     outputs = [v for v in _leaves_of(tree) if isinstance(v, Value)]
     order: list[Any] = graph.topological_order(_Root(tuple(outputs)))
     order.pop()  # the stand-in root
-    builder = _Builder(order, leaves, outputs, made_without_grad)
+    builder = _Builder(order, leaves, outputs, watch.made_without_grad, watch.checks)
     return builder.program(signature, tree, outputs, pieces)
 
 
@@ -600,7 +793,12 @@ class _Builder:
     """Groups a traced graph, lays its values out in one array, and writes the program."""
 
     def __init__(
-        self, order: list[Value], leaves: list[Value], outputs: list[Value], made_without_grad: set[int]
+        self,
+        order: list[Value],
+        leaves: list[Value],
+        outputs: list[Value],
+        made_without_grad: set[int],
+        checks: Sequence[tuple[Callable[[Any], None], list[Value]]] = (),
     ) -> None:
         np = _np()
         self.order = order
@@ -649,6 +847,13 @@ class _Builder:
                 needs[i] = True
                 params.append(i)
             offsets[i + 1] = len(edges)
+        # data checks (check_traced): each check's rows of node indices, one row per time it was made
+        rows: dict[tuple[Any, int], list[list[int]]] = {}
+        for check, values in checks:
+            row = [position[v] for v in values if v in position]
+            if row:
+                rows.setdefault((check, len(row)), []).append(row)
+        self.checks = [(check, table) for (check, _), table in rows.items()]
         del position, inputs, get  # the largest of the build's own tables: free it before the layout
         self.edges = len(edges)
         self.kind, self.level, self.needs, self.slot = kind, level, needs, slot
@@ -817,6 +1022,8 @@ class _Builder:
             else:
                 continue
             self.shared.update(self.float_nodes.intersection(operands))
+        for _, table in self.checks:
+            self.shared.update(self.float_nodes.intersection(i for row in table for i in row))
         fwd: list[str] = []
         bwd_groups: list[list[str]] = []
         for g in self.group_list:
@@ -843,6 +1050,12 @@ class _Builder:
             head.append(f"    V[{c0}:{c1}] = CONSTS")
         head.append("    with np.errstate(all='ignore'):")
         body = ["        " + line for line in fwd] or ["        pass"]
+        if self.checks:  # the data checks, on this call's numbers, before anything is returned
+            ns["CHECKS"] = [
+                (check, np.array([[slot[i] for i in row] for row in table])) for check, table in self.checks
+            ]
+            body.append("    for check, rows in CHECKS:")
+            body.append("        check(V[rows])")
         outs = []
         for s, i in zip(out_slots, self.outputs):
             outs.append(f"f{i}" if i in self.float_nodes else f"V.item({s})")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import Any
 
 import autograd
 from autograd import Value, as_value
+from autograd.compile import check_traced
 from nn.functional import logsumexp
 
 Numbers = Sequence[Value | float]
@@ -52,7 +54,8 @@ def cross_entropy(logits: Numbers, target: int | Numbers) -> Value:
 
     Under ``autograd.compile`` the targets are data and must stay in the graph: pass them as
     one-hot vectors (``nn.one_hot(k, n)``). A class index that is a traced ``Value`` is refused,
-    because indexing with it would freeze the index of the batch that was traced.
+    because indexing with it would freeze the index of the batch that was traced. Targets that
+    are ``Value``s are checked like numbers; traced ones on every compiled call.
     """
     logits = [as_value(a) for a in logits]
     if not logits:
@@ -72,12 +75,28 @@ def cross_entropy(logits: Numbers, target: int | Numbers) -> Value:
     probs = list(target)
     if len(probs) != n:
         raise ValueError(f"a one-hot target needs {n} entries, one per logit, got {len(probs)}")
-    plain = [y for y in probs if not isinstance(y, Value)]
-    if len(plain) == n:
-        if not all(0.0 <= y <= 1.0 for y in plain) or abs(math.fsum(plain) - 1.0) > 1e-9:
-            raise ValueError(f"target probabilities must be in [0, 1] and sum to 1, got {plain!r}")
+    if all(isinstance(y, Value) and not y.requires_grad or not isinstance(y, Value) for y in probs):
+        _check_probabilities([y.data if isinstance(y, Value) else y for y in probs])
+    else:  # traced data (or Values): every entry in the graph, so a compiled replay checks its own numbers
+        values = [as_value(y) for y in probs]
+        if not check_traced(values, _check_probability_rows):
+            _check_probabilities([y.data for y in values])
+        probs = list(values)
     # Σ_c y_c = 1, so −Σ_c y_c (a_c − logsumexp(a)) = logsumexp(a) − Σ_c y_c a_c
     return logsumexp(logits) - autograd.dot(probs, logits)
+
+
+def _check_probabilities(probs: list[Any]) -> None:
+    if not all(0.0 <= y <= 1.0 for y in probs) or abs(math.fsum(probs) - 1.0) > 1e-9:
+        raise ValueError(f"target probabilities must be in [0, 1] and sum to 1, got {probs!r}")
+
+
+def _check_probability_rows(rows: Any) -> None:
+    """The same check on a compiled call's targets: a numpy array with a row per target."""
+    if rows.min() >= 0.0 and rows.max() <= 1.0 and abs(rows.sum(axis=1) - 1.0).max() <= 1e-9:
+        return  # the usual case, in three array reductions (a NaN fails them all)
+    for row in rows.tolist():
+        _check_probabilities(row)
 
 
 def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean") -> Value:
@@ -91,15 +110,34 @@ def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean"
 def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Value:
     """The SVM max-margin loss Σ max(0, 1 − y·s) for labels y in {−1, +1}, as in micrograd's demo.
 
-    Labels that are numbers are checked; labels that are ``Value``s (traced data under
-    ``autograd.compile``) are used as they are.
+    Labels are checked, numbers and ``Value``s alike; under ``autograd.compile`` (where they
+    are traced data) on every call, not only the traced one.
     """
     terms = []
+    traced = []
     for s, y in _pairs(scores, labels):
-        if not isinstance(y, Value) and y not in (-1, 1):
-            raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
+        if isinstance(y, Value) and y.requires_grad:
+            traced.append(y)
+        else:
+            _check_label(y.data if isinstance(y, Value) else y)
         terms.append(autograd.linear([-y], [s], 1.0).relu())  # 1 − y·s as one node
+    if traced and not check_traced(traced, _check_label_rows):
+        for y in traced:
+            _check_label(y.data)
     return _reduce(terms, reduction)
+
+
+def _check_label(y: Any) -> None:
+    if y not in (-1, 1):
+        raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
+
+
+def _check_label_rows(rows: Any) -> None:
+    """The same check on a compiled call's labels: a numpy array."""
+    if not (abs(rows) == 1.0).all():
+        for row in rows.tolist():
+            for y in row:
+                _check_label(y)
 
 
 def l1_penalty(params: Sequence[Value]) -> Value:

@@ -549,3 +549,188 @@ def test_importing_the_compiler_does_not_import_numpy():
 
 def test_the_module_docstring_example_runs():
     assert doctest.testmod(C, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+# --- bad-input hunt: rebinding, .grad, data checks, arguments, messages ---
+
+
+def _in_namespace(source: str, **names):
+    """Run ``source`` as a notebook cell would: in a module namespace of its own (its globals)."""
+    namespace = {"autograd": autograd, "nn": nn, "jit": jit, **names}
+    exec(source, namespace)
+    return namespace
+
+
+def _moons():
+    X, y = nn.make_moons(40, noise=0.1, seed=0)
+    return X, [2 * t - 1 for t in y]
+
+
+def test_rebinding_a_global_model_traces_again_with_the_new_parameters():
+    """The notebook re-run: ``model = nn.MLP(...)`` again, then the same compiled step."""
+    X, Y = _moons()
+    cell = _in_namespace(
+        "model = nn.MLP(2, [8, 1], activation='relu', seed=0)\n"
+        "step = jit(lambda X, y: nn.hinge_loss([model(x)[0] for x in X], y))\n"
+    )
+    step = cell["step"]
+    step(X, Y)
+    step(X, Y)
+    assert step.traces == 1  # nothing rebound: the guard passes and the trace is kept
+    cell["model"] = model = nn.MLP(2, [8, 1], activation="relu", seed=1)  # the re-run cell
+    loss = step(X, Y)
+    eager = nn.hinge_loss([model(x)[0] for x in X], Y)
+    assert loss.data == pytest.approx(eager.data, rel=1e-12)
+    loss.backward()
+    eager_grads = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    eager.backward()
+    assert eager_grads == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
+    assert sum(abs(g) for g in eager_grads) > 0  # the new model is the one that learns
+    assert step.traces == 2 and step.rebinds == 1
+
+
+def test_rebinding_a_closure_variable_or_a_helpers_global_traces_again(monkeypatch):
+    monkeypatch.setattr(C, "_EAGER_NODE_US", 1e9)
+
+    def make():
+        w = Value(2.0)
+
+        def step(xs):
+            return autograd.sum([w * x for x in xs])
+
+        def rebind(new):
+            nonlocal w
+            w = new
+
+        return jit(step), rebind
+
+    step, rebind = make()
+    assert step([1.0, 2.0]).data == 6.0
+    rebind(Value(10.0))
+    assert step([1.0, 2.0]).data == 30.0
+    cell = _in_namespace(
+        "w = autograd.Value(2.0)\n"
+        "def loss(xs):\n    return autograd.sum([w * x for x in xs])\n"
+        "step = jit(lambda xs: loss(xs) * 1.0)\n"  # the global is read by a helper defined beside it
+    )
+    assert cell["step"]([1.0, 2.0]).data == 6.0
+    cell["w"] = Value(-1.0)
+    assert cell["step"]([1.0, 2.0]).data == -3.0
+
+
+def test_a_global_rebound_at_every_call_warns_that_each_call_traces():
+    cell = _in_namespace(
+        "scale = 1.0\nw = autograd.Value(0.5)\nstep = jit(lambda xs: autograd.sum([w * x * scale for x in xs]))\n"
+    )
+    step = cell["step"]
+    for k in range(C.REBIND_WARNING):  # the first call traces, then each rebinding traces again
+        cell["scale"] = float(k)  # a plain number, rebound: no longer frozen at the first one
+        assert step([1.0, 2.0]).data == pytest.approx(1.5 * k)
+    with pytest.warns(RuntimeWarning, match="scale changed between calls"):
+        cell["scale"] = 9.0
+        step([1.0, 2.0])
+
+
+def test_the_rebinding_guard_costs_microseconds():
+    import timeit
+
+    cell = _in_namespace(
+        "model = nn.MLP(2, [8, 1], seed=0)\nstep = jit(lambda X, y: nn.hinge_loss([model(x)[0] for x in X], y))\n"
+    )
+    step = cell["step"]
+    step(*_moons())
+    per_call = min(timeit.repeat(step._guards.changed, number=1000, repeat=5)) / 1000
+    assert per_call < 5e-6
+
+
+def test_reading_or_writing_a_gradient_inside_is_refused_and_names_the_line():
+    """``w.grad`` read while tracing is the number of that moment: the replay would keep it."""
+    w = Value(1.0)
+
+    def read(xs):
+        return autograd.sum([w * x for x in xs]) * w.grad
+
+    with pytest.raises(ConcreteValueError, match=r"gradient \(\.grad\).*test_compile.py:\d+ in read: `return"):
+        jit(read)([1.0, 2.0])
+    model = nn.MLP(2, [3, 1], seed=0)
+
+    def zeroing(X):
+        model.zero_grad()  # eagerly this zeroes at every call; a replay would not
+        return autograd.sum([model(x)[0] for x in X])
+
+    with pytest.raises(ConcreteValueError, match="wrote the gradient"):
+        jit(zeroing)([[1.0, 2.0]])
+    step = jit(lambda xs: autograd.sum([w * x for x in xs]))  # the engine's own .grad writes are fine
+    step([1.0, 2.0]).backward()
+    assert w.grad == 3.0
+
+
+def test_hinge_labels_are_checked_on_the_trace_and_on_every_replay(mode):
+    """0/1 labels (the forgotten ``2*t - 1``) fail at the first call and at any later call, as eagerly."""
+    model = nn.MLP(2, [4, 1], seed=0)
+    X = [[0.1, 0.2], [0.3, -0.1], [1.0, 0.5]]
+    step = jit(lambda X, Y: nn.hinge_loss([model(x)[0] for x in X], Y))
+    with pytest.raises(ValueError, match="labels must be -1 or \\+1, got 0"):
+        step(X, [0, 1, 0])  # the trace
+    step(X, [1, -1, 1])
+    assert step.traces == 1 and next(iter(step._cache.values())).mode == "replay"
+    with pytest.raises(ValueError, match="labels must be -1 or \\+1, got 0.0"):
+        step(X, [1, 1, 0])  # a replay
+    with pytest.raises(ValueError, match="got nan"):
+        step(X, [1, float("nan"), 1])
+    assert step(X, [-1, 1, -1]).data == pytest.approx(nn.hinge_loss([model(x)[0] for x in X], [-1, 1, -1]).data)
+    inside = jit(lambda X, t: nn.hinge_loss([model(x)[0] for x in X], [2 * y - 1 for y in t]))
+    inside(X, [0, 1, 0])  # labels computed inside are checked too
+    with pytest.raises(ValueError, match="got 3.0"):
+        inside(X, [0, 2, 0])
+
+
+def test_cross_entropy_targets_are_checked_on_every_replay(mode):
+    model = nn.MLP(2, [4, 3], seed=0)
+    X = [[0.1, 0.2], [0.3, -0.1], [1.0, 0.5]]
+    step = jit(lambda X, Y: autograd.sum([nn.cross_entropy(model(x), t) for x, t in zip(X, Y)]))
+    with pytest.raises(ValueError, match="sum to 1"):
+        step(X, [[1.0, 1.0, 1.0]] * 3)  # the trace
+    good = [nn.one_hot(k, 3) for k in (0, 2, 1)]
+    step(X, good)
+    assert step.traces == 1 and next(iter(step._cache.values())).mode == "replay"
+    with pytest.raises(ValueError, match=r"sum to 1, got \[0.5, 0.0, 0.0\]"):
+        step(X, [good[0], [0.5, 0.0, 0.0], good[2]])
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        step(X, [good[0], good[1], [1.5, -0.5, 0.0]])
+    soft = [[0.2, 0.3, 0.5]] * 3  # soft targets are fine
+    eager = autograd.sum([nn.cross_entropy(model(x), t) for x, t in zip(X, soft)])
+    assert step(X, soft).data == pytest.approx(eager.data, rel=1e-12)
+
+
+def test_cache_size_is_validated():
+    with pytest.raises(ValueError, match="cache_size must be at least 1"):
+        jit(lambda x: x, cache_size=-1)
+    with pytest.raises(ValueError, match="cache_size must be at least 1"):
+        jit(lambda x: x, cache_size=0)
+    with pytest.raises(TypeError, match="cache_size must be a whole number, got str"):
+        jit(lambda x: x, cache_size="a")
+    with pytest.raises(TypeError, match="whole number"):
+        jit(cache_size=True)(lambda x: x)
+
+
+def test_keyword_arguments_are_refused_clearly():
+    w = Value(1.0)
+    step = jit(lambda xs: autograd.sum([w * x for x in xs]))
+    with pytest.raises(TypeError, match=r"positional arguments only.*'xs'"):
+        step(xs=[1.0, 2.0])
+
+
+def test_a_refusal_inside_the_engine_names_the_users_line():
+    """``grad()`` without create_graph is refused in higher.py: the message points at the caller's line."""
+    w = Value(0.5)
+
+    def penalised(xs):
+        f = autograd.sum([(w * x).tanh() for x in xs])
+        (g,) = autograd.grad(f, [w])
+        return f * g
+
+    with pytest.raises(ConcreteValueError, match=r"test_compile.py:\d+ in penalised: `\(g,\) = autograd.grad") as info:
+        jit(penalised)([1.0, 2.0])
+    assert str(info.value).index("test_compile.py") < str(info.value).index("higher.py")
