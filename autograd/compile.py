@@ -59,8 +59,9 @@ No silent wrong answers:
   probabilities are traced data, so the losses register them with :func:`check_traced`;
   they are checked on the traced call and again, as arrays, on every replay, raising the
   eager ``ValueError``. A library function of your own can do the same.
-- If a replay produces a non-finite loss or gradient, that call is recomputed eagerly, so
-  errors (``log`` of a negative number), infinities and NaNs are exactly the eager engine's.
+- If a replay produces a non-finite loss or gradient, or raises (a domain error in a group
+  run on floats, a failed data check), that call is recomputed eagerly, so errors (``log``
+  of a negative number), infinities and NaNs are exactly the eager engine's.
   Under ``detect_anomaly()`` compiled functions always run eagerly.
 - Sums are taken in numpy's order, not ``math.fsum``'s, so results agree with eager ones to
   rounding (about 1e-15 relative to the size of the terms), not bit for bit.
@@ -624,7 +625,10 @@ class Compiled:
     def _replay(self, program: _Program, signature: Any, flat: list[Any]) -> Any:
         assert program.run is not None
         generator = program.run(flat, program.params)
-        values = next(generator)
+        try:
+            values = next(generator)
+        except (ValueError, ArithmeticError):  # a float rule's domain error, a data check: eager says which
+            return self._eager(signature, flat)
         if not all(map(math.isfinite, values)):
             generator.close()
             return self._eager(signature, flat)  # exactly the eager engine's errors, infinities and NaNs

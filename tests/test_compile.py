@@ -14,6 +14,7 @@ import importlib
 import io
 import math
 import random
+import re
 import subprocess
 import sys
 
@@ -734,3 +735,64 @@ def test_a_refusal_inside_the_engine_names_the_users_line():
     with pytest.raises(ConcreteValueError, match=r"test_compile.py:\d+ in penalised: `\(g,\) = autograd.grad") as info:
         jit(penalised)([1.0, 2.0])
     assert str(info.value).index("test_compile.py") < str(info.value).index("higher.py")
+
+
+# --- the numpy forms agree with the float rules (A2-A4 of the bad-input hunt) ---
+
+
+def test_the_exponent_derivative_of_a_power_is_never_frozen_at_a_zero_base(mode):
+    """∂(x**p)/∂p = x**p · log x as a graph: at x = 0 it used to become a frozen constant 0.
+
+    Eagerly it is refused at a zero base (no graph node gives 0 · log 0 = 0); compiled, the
+    same error comes whether the zero base is traced or replayed, and other bases replay right.
+    """
+    p = Value(2.0)
+
+    def fn(xs):
+        return autograd.sum([autograd.grad(x**p, [p], create_graph=True)[0] for x in xs])
+
+    with pytest.raises(ValueError, match="zero base") as eager_error:
+        fn([0.0] * 40)
+    message = re.escape(str(eager_error.value))
+    step = jit(fn)
+    with pytest.raises(ValueError, match=message):
+        step([0.0] * 40)  # traced at the zero base: refused, not frozen
+    assert step([2.0] * 40).data == pytest.approx(40 * 4 * math.log(2), rel=1e-12)
+    assert step.traces == 1 and next(iter(step._cache.values())).mode == "replay"
+    with pytest.raises(ValueError, match=message):
+        step([2.0] * 39 + [0.0])  # replayed at a zero base: the same error as eager
+    assert_same(step, fn, [[0.5, 2.0, 3.0] * 13 + [1.5]], [p])
+
+
+def _eager_then_compiled(fn, good, bad):
+    """The compiled call on ``bad`` after a trace on ``good``: the same error, or the same NaN, as eager."""
+    step = jit(fn)
+    step(good)
+    try:
+        expected = fn(bad).data
+    except (ValueError, ZeroDivisionError) as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            step(bad)
+        with no_grad(), pytest.raises(type(error), match=re.escape(str(error))):
+            step(bad)
+        return
+    assert math.isnan(expected)
+    out = step(bad)
+    assert math.isnan(out.data)
+    with no_grad():
+        assert math.isnan(step(bad).data)
+
+
+def test_nan_through_a_power_stays_nan_as_eager(mode):
+    """numpy's nan**0 = 1 and 1**nan = 1 must not turn NaN into a number (nor hide a log's domain error)."""
+    w = Value(0.7)
+    n = 40
+    _eager_then_compiled(lambda xs: autograd.sum([(w * x) ** 0 for x in xs]) * w, [1.0] * n, [math.nan] * n)
+    _eager_then_compiled(lambda xs: autograd.sum([(w * x).log() ** 0 for x in xs]) * w, [1.0] * n, [-1.0] * n)
+    _eager_then_compiled(lambda xs: autograd.sum([1.0 ** (w * x) for x in xs]), [1.0] * n, [math.nan] * n)
+
+
+def test_a_negative_base_to_a_value_power_raises_as_eager(mode):
+    """x ** y with a Value y and x < 0 is refused eagerly even when y happens to be a whole number."""
+    w = Value(0.7)
+    _eager_then_compiled(lambda xs: autograd.sum([x ** (w / w * 2) for x in xs]), [1.0] * 40, [-2.0] * 40)
