@@ -240,12 +240,18 @@ def _where(frame: FrameType) -> str:
     return f"{_line(user)} (in {_line(frame)})"
 
 
-def _refuse(frame: FrameType, what: str) -> ConcreteValueError:
+_ADVICE = "Compute it with Value ops instead (relu, abs, autograd.logsumexp, ...), or call the function uncompiled."
+_GRAD_ADVICE = (
+    "Read and zero .grad outside the compiled function (around loss.backward()); for a gradient inside it, "
+    "use autograd.grad(..., create_graph=True)."
+)
+
+
+def _refuse(frame: FrameType, what: str, advice: str = _ADVICE) -> ConcreteValueError:
     error = ConcreteValueError(
-        f"autograd.compile: the function {what} inside a traced Value at {_where(frame)}. "
+        f"autograd.compile: the function {what} a traced Value at {_where(frame)}. "
         "A compiled function is traced once and replayed on new numbers, so that number would be "
-        "frozen into every later call (a branch taken once, a constant that goes stale). Compute it "
-        "with Value ops instead (relu, abs, autograd.logsumexp, ...), or call the function uncompiled."
+        f"frozen into every later call (a branch taken once, a constant that goes stale). {advice}"
     )
     if _watch is not None and _watch.error is None:
         _watch.error = error
@@ -259,14 +265,14 @@ def _read(
     if _frame(1).f_code.co_filename in _engine or not node.requires_grad:
         value: float = _get(node)
         return value
-    raise _refuse(_frame(1), "read the number")
+    raise _refuse(_frame(1), "read the number inside")
 
 
 def _write(
     node: Value, value: float, _set: Any = _DATA.__set__, _frame: Any = sys._getframe, _engine: frozenset[str] = _ENGINE
 ) -> None:
     if _frame(1).f_code.co_filename not in _engine:
-        raise _refuse(_frame(1), "wrote the number")
+        raise _refuse(_frame(1), "wrote the number inside")
     if _watch is not None:
         if not grad_mode.enabled:
             _watch.made_without_grad.add(id(node))
@@ -285,7 +291,7 @@ def _read_grad(
     if _frame(1).f_code.co_filename in _engine:
         value: float = _get(node)
         return value
-    raise _refuse(_frame(1), "read the gradient (.grad)")
+    raise _refuse(_frame(1), "read the gradient (.grad) of", _GRAD_ADVICE)
 
 
 def _write_grad(
@@ -293,7 +299,7 @@ def _write_grad(
 ) -> None:
     """Zeroing or setting ``.grad`` inside is a side effect that the replay would not repeat."""
     if _frame(1).f_code.co_filename not in _engine:
-        raise _refuse(_frame(1), "wrote the gradient (.grad, e.g. zero_grad())")
+        raise _refuse(_frame(1), "wrote the gradient (.grad, e.g. zero_grad()) of", _GRAD_ADVICE)
     _set(node, value)
 
 
