@@ -142,6 +142,10 @@ def _flatten(x: Any, path: str, flat: list[Any]) -> Any:
     if type(x) is np.ndarray and x.dtype == np.float64:  # the fast path: no copy, no checks
         flat.append(x.reshape(-1))
         return ("r", x.shape)
+    if isinstance(x, np.ndarray) and type(x) is not np.ndarray and isinstance(x, np.ma.MaskedArray):
+        if np.ma.getmaskarray(x).any():  # np.asarray would compute with the hidden numbers
+            raise TypeError(f"compiled functions take numbers; {path} is a masked array with masked items")
+        x = x.filled()
     if isinstance(x, (list, tuple, np.ndarray)):
         try:
             array = np.asarray(x)

@@ -716,6 +716,14 @@ def test_cache_size_is_validated():
         jit(cache_size=True)(lambda x: x)
 
 
+def test_a_masked_array_with_masked_items_is_refused_not_unmasked():
+    w = Value(1.0)
+    step = jit(lambda xs: autograd.sum([w * x for x in xs]))
+    with pytest.raises(TypeError, match="masked"):
+        step(np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0]))
+    assert step(np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 0, 0])).data == 6.0
+
+
 def test_keyword_arguments_are_refused_clearly():
     w = Value(1.0)
     step = jit(lambda xs: autograd.sum([w * x for x in xs]))
