@@ -10,7 +10,7 @@ from typing import Any
 import autograd
 from autograd import Value, as_value
 from autograd.compile import check_traced
-from nn.functional import logsumexp
+from nn.functional import logsumexp, whole_number
 
 Numbers = Sequence[Value | float]
 
@@ -100,11 +100,35 @@ def _check_probability_rows(rows: Any) -> None:
 
 
 def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean") -> Value:
-    """−[y log p + (1 − y) log(1 − p)] for probabilities p in (0, 1) and targets y in [0, 1]."""
+    """−[y log p + (1 − y) log(1 − p)] for probabilities p in (0, 1) and targets y in [0, 1].
+
+    Targets are checked, numbers and ``Value``s alike (under ``autograd.compile`` on every call).
+    """
     terms = []
+    traced = []
     for p, y in _pairs(pred, target):
+        if isinstance(y, Value) and y.requires_grad:
+            traced.append(y)
+        else:
+            _check_target(y.data if isinstance(y, Value) else y)
         terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
+    if traced and not check_traced(traced, _check_target_rows):
+        for y in traced:
+            _check_target(y.data)
     return _reduce(terms, reduction)
+
+
+def _check_target(y: Any) -> None:
+    if not 0.0 <= y <= 1.0:  # `not` also refuses NaN
+        raise ValueError(f"binary cross-entropy targets must be in [0, 1], got {y!r}")
+
+
+def _check_target_rows(rows: Any) -> None:
+    """The same check on a compiled call's targets: a numpy array."""
+    if not ((rows >= 0.0) & (rows <= 1.0)).all():
+        for row in rows.tolist():
+            for y in row:
+                _check_target(y)
 
 
 def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Value:
@@ -141,18 +165,27 @@ def _check_label_rows(rows: Any) -> None:
 
 
 def l1_penalty(params: Sequence[Value]) -> Value:
-    """Σ |p| over the parameters (L1 regularisation)."""
-    return autograd.sum([abs(p) for p in params])
+    """Σ |p| over the parameters (L1 regularisation). No parameters is a ``ValueError``."""
+    return autograd.sum([abs(p) for p in _penalised(params, "l1_penalty")])
 
 
 def l2_penalty(params: Sequence[Value]) -> Value:
-    """Σ p² over the parameters (L2 regularisation), as one dot-product node."""
-    params = list(params)
+    """Σ p² over the parameters (L2 regularisation), as one dot-product node. No parameters is a ``ValueError``."""
+    params = _penalised(params, "l2_penalty")
     return autograd.dot(params, params)
 
 
+def _penalised(params: Sequence[Value], who: str) -> list[Value]:
+    params = list(params)
+    if not params:  # most likely an exhausted generator: model.parameters() is a list, but iter() is not
+        raise ValueError(f"{who} needs at least one parameter, got none")
+    return params
+
+
 def one_hot(k: int, n: int) -> list[float]:
-    """e(k): a list of n zeros with a 1 at index k."""
-    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < n:
+    """e(k): a list of n zeros with a 1 at index k (numpy integers are fine)."""
+    n = whole_number("n", n)
+    k = whole_number("class index", k, minimum=0)
+    if not k < n:
         raise ValueError(f"class index must be in 0..{n - 1}, got {k!r}")
     return [1.0 if i == k else 0.0 for i in range(n)]

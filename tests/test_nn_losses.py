@@ -132,3 +132,16 @@ def test_one_hot():
 def test_losses_refuse_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_loss_inputs_are_checked_alike():
+    import numpy as np
+
+    assert nn.one_hot(np.int64(3), 10)[3] == 1.0
+    for penalty in (nn.l1_penalty, nn.l2_penalty):
+        with pytest.raises(ValueError, match="needs at least one parameter"):
+            penalty([])
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 1\], got -1"):
+        nn.binary_cross_entropy([0.3], [-1.0])
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 1\]"):
+        nn.binary_cross_entropy([0.3], [float("nan")])
