@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 
 from autograd.grad_mode import detect_anomaly
+from autograd.graph import topological_order
 from autograd.ops import OPS
 from autograd.value import Value, apply, as_float, constant
 
@@ -24,7 +25,7 @@ def _function(name: str) -> Callable[[Value], Value]:
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {name: _function(name) for name, op in OPS.items() if op.is_function}
 MAX_LENGTH = 20_000  # characters: a few thousand terms, far more than a picture can show
-MAX_LABEL = 40  # inner nodes are labelled with their source text when it is this short
+MAX_LABEL = 24  # nodes are labelled with their source text when it is this short (a box stays narrow)
 _BINARY: dict[type, Callable[[Value, Value], Value]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -93,6 +94,9 @@ def build(expression: str, bindings: dict[str, float]) -> tuple[Value, dict[str,
     leaves = {name: Value(as_float(v), label=name) for name, v in bindings.items()}
     with detect_anomaly():  # an overflow to inf points at the part that overflowed
         root = _Builder(source, leaves).build(tree.body)
+    for node in topological_order(root):  # the nodes that `-` and `/` add: name them after their parent
+        if node.parents and not node.label:
+            node.label = _derived_label(node)
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     unused = [name for name in bindings if name not in names]
     if unused:
@@ -184,6 +188,22 @@ class _Builder:
             raise self.refuse(node, "this part overflows: its value is not a finite number") from None
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             raise self.refuse(node, str(error)) from None
+
+
+def _derived_label(node: Value) -> str:
+    """``-t`` for the ``t * -1`` of a subtraction, ``1/(a + b)`` for the ``**-1`` of a division."""
+    variables = [p for p in node.parents if p.requires_grad]
+    if len(variables) != 1 or not variables[0].label:
+        return ""
+    name = variables[0].label
+    wrapped = name if name.replace("_", "").isalnum() else f"({name})"
+    if node.op == "*" and any(not p.requires_grad and p.data == -1.0 for p in node.parents):
+        label = f"-{wrapped}"
+    elif node.op == "**n" and node.params == (-1.0,):
+        label = f"1/{wrapped}"
+    else:
+        return ""
+    return label if len(label) <= MAX_LABEL else ""
 
 
 def _describe(node: ast.AST) -> str:

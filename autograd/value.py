@@ -74,7 +74,8 @@ class Value:
 
         from autograd.numbers import format_number
 
-        made = f"{ops.display(self)} of {len(self.parents)}" if self.parents else "leaf"
+        inputs = len(self.parents)
+        made = f"{ops.display(self)}, {inputs} input{'s' if inputs != 1 else ''}" if self.parents else "leaf"
         kind = "constant" if not self.requires_grad else made
         cells = [("label", self.label or "—"), ("data", format_number(self.data, 6))]
         cells += [("grad", format_number(self.grad, 6)), ("op", kind)]

@@ -207,3 +207,12 @@ def test_command_line_mistakes_get_a_message_for_the_command_line(tmp_path):
         result = chainrule("draw", *args, "-o", "g.dot", cwd=tmp_path)
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
     assert chainrule("draw", "λ*2", "λ=1", "-o", "g.dot", cwd=tmp_path).returncode == 0
+
+
+def test_the_nodes_that_minus_and_divide_add_are_named_after_their_parent():
+    from autograd import topological_order
+
+    root, _ = build("(y - t)**2 + 1/(a + b)", {"y": 0.3, "t": 1.0, "a": 1.0, "b": 2.0})
+    labels = [n.label for n in topological_order(root) if n.parents]
+    assert "-t" in labels and "1/(a + b)" in labels
+    assert all(labels), f"an inner node has no name: {labels}"

@@ -91,7 +91,7 @@ def test_a_value_shows_as_a_small_table_in_a_notebook():
     y = x * 3.0
     y.backward()
     Cells().feed(y._repr_html_())
-    assert cells == ["label", "data", "grad", "op", "—", "6", "1", "* of 2"]
+    assert cells == ["label", "data", "grad", "op", "—", "6", "1", "*, 2 inputs"]
     html = x._repr_html_()
     assert "&lt;x&gt;" in html and "<x>" not in html.replace("<th>", "").replace("<td>", "")
     assert "constant" in y.parents[1]._repr_html_()
