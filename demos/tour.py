@@ -35,23 +35,24 @@ def plot_boundary(model: nn.MLP, X: list, y: list, path: Path) -> Path | None:
         import matplotlib.pyplot as plt
     except ImportError:
         return None
-    n = 60
+    n = 120
     xs = [-1.6 + 4.2 * i / (n - 1) for i in range(n)]
     ys = [-1.2 + 2.9 * j / (n - 1) for j in range(n)]
-    with no_grad():  # values only: no graph is kept for 3,600 evaluations
+    with no_grad():  # values only: no graph is kept for 14,400 evaluations
         scores = [[model([x, v])[0].data for x in xs] for v in ys]
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.contourf(
-        xs,
-        ys,
-        [[s > 0 for s in row] for row in scores],
-        levels=[-0.5, 0.5, 1.5],
-        colors=["#f4a582", "#92c5de"],
-    )
-    ax.scatter([p[0] for p in X], [p[1] for p in X], c=["#b2182b" if t < 0 else "#2166ac" for t in y], s=18)
-    ax.set_title("Two moons: an MLP 2-16-16-1 trained by chainrule")
+    fig, ax = plt.subplots(figsize=(8, 6))
+    # The playground's colours: orange for class −1, blue for class +1.
+    ax.contourf(xs, ys, scores, levels=[-1e9, 0.0, 1e9], colors=["#fdd9b5", "#c6dbef"])
+    ax.contour(xs, ys, scores, levels=[0.0], colors="#444444", linewidths=1.2)
+    for label, colour, name in ((-1, "#e6550d", "class −1"), (1, "#2171b5", "class +1")):
+        points = [p for p, t in zip(X, y) if t == label]
+        ax.scatter([p[0] for p in points], [p[1] for p in points], c=colour, s=28, edgecolors="white", label=name)
+    ax.set_xlabel("x[0]", fontsize=13)
+    ax.set_ylabel("x[1]", fontsize=13)
+    ax.legend(loc="upper right", fontsize=12, framealpha=0.9)
+    ax.set_title("Two moons: an MLP 2-16-16-1 trained by chainrule (line: score 0)", fontsize=14)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
 
