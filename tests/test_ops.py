@@ -189,3 +189,23 @@ def test_sigmoid_derivative_in_the_tail_is_tiny_not_nan():
     x = Value(-800.0)
     x.sigmoid().backward()
     assert 0.0 <= x.grad < 1e-300
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_is_drawn_stepped_and_compiled(name):
+    """A new table entry is covered by drawing, stepping and compiling without touching them."""
+    op = OPS[name]
+    xs = [op.domain[0] * 0.3 + op.domain[1] * 0.7 + 0.01 * i for i in range(min(op.arities))]
+    params = tuple((lo + hi) / 2 + 0.25 for lo, hi in op.params)
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    node = apply(name, leaves, params)
+    node.label = "out"
+    assert ops.display(node) in autograd.draw(node).source
+    steps = list(autograd.backward_steps(node))
+    assert [s.parent for s in steps] == leaves and [s.local for s in steps] == list(node.local_grads)
+
+    def f(*inputs):
+        return apply(name, [leaf * x for leaf, x in zip(leaves, inputs)], params)
+
+    compiled = autograd.compile(f)(*[1.0] * len(xs))
+    assert compiled.data == pytest.approx(node.data, rel=1e-12)
