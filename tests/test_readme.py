@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -42,3 +44,31 @@ def test_the_readme_lists_exactly_the_ops_of_the_table():
 
     line = next(line for line in README.splitlines() if line.startswith("<!-- ops -->"))
     assert re.findall(r"`([^`]+)`", line) == list(OPS)
+
+
+DEMOS_README = (ROOT / "demos" / "README.md").read_text()
+
+
+def demo_commands():
+    """Every command of demos/README.md as written, its [optional] parts left out."""
+    commands = re.findall(r"`python -m (demos[^`]*)`", DEMOS_README)
+    return [re.sub(r"\s*\[[^\]]*\]", "", command).strip() for command in commands]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", demo_commands())
+def test_every_command_in_the_demos_readme_runs(command, tmp_path):
+    import shlex
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-m", *shlex.split(command)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip(), "a demo that prints nothing teaches nothing"
