@@ -111,6 +111,13 @@ def draw_confusion(y_true: Any, y_pred: Any, path: Path) -> None:
     plt.close(fig)
 
 
+def grid_shape(count: int, most_columns: int = 8) -> tuple[int, int]:
+    """Rows and columns for ``count`` pictures: as few rows as ``most_columns`` allow, filled evenly
+    (10 pictures are 2 rows of 5, not a row of 8 and a row of 2)."""
+    rows = max(1, -(-count // most_columns))
+    return rows, max(1, -(-count // rows))
+
+
 def draw_misclassified(X: Any, y_true: Any, y_pred: Any, path: Path, most: int = 24) -> int:
     import matplotlib
 
@@ -119,14 +126,19 @@ def draw_misclassified(X: Any, y_true: Any, y_pred: Any, path: Path, most: int =
     import numpy as np
 
     wrong = np.flatnonzero(y_true != y_pred)[:most]
-    columns = 8
-    rows = max(1, -(-len(wrong) // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.1, rows * 1.35 + 0.4), squeeze=False)
+    rows, columns = grid_shape(len(wrong))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.25, rows * 1.5 + 0.5), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, i in zip(axes.flat, wrong):
+        ax.axis("on")
         ax.imshow(X[i].reshape(8, 8), cmap="gray_r", vmin=0.0, vmax=1.0)
-        ax.set_title(f"{y_pred[i]} (is {y_true[i]})", fontsize=9, color="firebrick")
+        # A frame, so that the digit's white pixels do not run into the page.
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set(color="0.55", linewidth=1.0)
+        ax.set_title(f"{y_pred[i]} (is {y_true[i]})", fontsize=10, color="firebrick")
     shown = f"{len(wrong)} of {int((y_true != y_pred).sum())}"
     fig.suptitle(f"misclassified held-out digits ({shown}): predicted (true)", fontsize=10)
     fig.tight_layout()

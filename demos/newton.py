@@ -18,6 +18,7 @@ import argparse
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from autograd import Value
 from autograd.higher import grad
@@ -76,6 +77,17 @@ def plot(fn: Function, runs: dict[str, list[float]], path: Path, show: Callable[
     except ImportError:
         show('  (matplotlib is not installed: pip install -e ".[plot]" for the picture)')
         return None
+    fig = figure(fn, runs)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    show(f"  wrote {path}")
+    return path
+
+
+def figure(fn: Function, runs: dict[str, list[float]]) -> Any:
+    """The two panels of :func:`plot` as a matplotlib figure (needs matplotlib)."""
+    import matplotlib.pyplot as plt
+
     colours = {"Newton": "#d62728", "gradient descent": "#1f77b4"}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     grid = [-0.5 + 3.3 * i / 200 for i in range(201)]
@@ -91,20 +103,31 @@ def plot(fn: Function, runs: dict[str, list[float]], path: Path, show: Callable[
         ys = [fn(Value(x)).data for x in shown]
         left.plot(shown, ys, "o-", ms=4, lw=0.8, color=colours[name], label=f"{name}: x₀ … x₅")
     left.axvline(MINIMUM, color="0.6", ls=":", lw=1)
+    left.annotate(
+        "x* = ln 2", (MINIMUM, 10.6), xytext=(4, 0), textcoords="offset points", color="0.35", va="top", fontsize=9
+    )
     left.set(xlabel="x", ylabel="f(x)", title=f"the first iterates from x₀ = {x0}", ylim=(0, 11))
-    left.legend(loc="lower right")
+    # Under the panel, not on it: inside, every corner hides the curve or the iterates.
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9, frameon=False)
     for name, xs in runs.items():
         errors = [abs(x - MINIMUM) for x in xs]
         steps = [k for k, e in enumerate(errors) if e > 0]  # an exact hit has no logarithm
         right.semilogy(steps, [errors[k] for k in steps], "o-", ms=3, lw=1, color=colours[name], label=name)
     right.axhline(1e-12, color="0.6", ls=":", lw=1)
-    right.set(xlabel="step k", ylabel="|x_k − x*|", title="distance to the minimum x* = ln 2")
-    right.legend()
+    right.annotate(
+        "1e-12, the tolerance the step counts use",
+        (0.1, 1e-12),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="left",
+        color="0.35",
+        fontsize=9,
+    )
+    right.set(xlabel="step k", ylabel=r"$|x_k - x^*|$", title="distance to the minimum x* = ln 2")
+    right.legend(loc="upper right")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    show(f"  wrote {path}")
-    return path
+    return fig
 
 
 def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[Result]:

@@ -66,3 +66,26 @@ def test_the_gradient_graph_for_the_tour(tmp_path):
     svg = path.read_text(encoding="utf-8")
     ET.fromstring(svg)
     assert "∂L/∂a" in svg and "1 − L²" in svg
+
+
+def test_newton_plot_keeps_its_legend_off_the_curves():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    runs = {"Newton": newton.newton(newton.f, newton.START, 10)}
+    runs["gradient descent"] = newton.gradient_descent(newton.f, newton.START, 150, newton.LEARNING_RATE)
+    fig = newton.figure(newton.f, runs)
+    try:
+        fig.canvas.draw()
+        left, right = fig.axes
+        renderer = fig.canvas.get_renderer()
+        legend = left.get_legend().get_window_extent(renderer)
+        assert not legend.overlaps(left.get_window_extent(renderer))  # the legend is under the panel
+        assert right.get_ylabel() == r"$|x_k - x^*|$"  # mathtext, not a literal underscore
+        words = [t.get_text() for ax in fig.axes for t in ax.texts]
+        assert any("ln 2" in w for w in words) and any(
+            "1e-12" in w for w in words
+        )  # the dotted lines say what they are
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)

@@ -21,6 +21,8 @@ from autograd.numbers import format_number as fmt
 from demos.lecture.agreement import Report, close
 from demos.lecture.networks import network
 
+DPI = 120  # loss_curves.png: 1488x624 pixels
+STEP_SIZE = 15  # epochs between the step decay's halvings of η
 SGD = "SGD  "  # the right-hand number is what nn.SGD did (same width as "graph")
 
 
@@ -63,7 +65,7 @@ def minibatch_sgd(r: Report, nesterov: bool) -> list[float]:
     y = [2 * t - 1 for t in labels]
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
     opt = nn.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=nesterov, weight_decay=1e-4)
-    schedule = nn.StepDecay(opt, step_size=15, gamma=0.5)
+    schedule = nn.StepDecay(opt, step_size=STEP_SIZE, gamma=0.5)
     K, batch_size = 30, 20
     B = math.ceil(len(X) / batch_size)
     epoch_losses, total = [], 0.0
@@ -90,7 +92,7 @@ def minibatch_sgd(r: Report, nesterov: bool) -> list[float]:
         sorted(numbers) == list(range(1, K + 1)) and all(n == list(range(1, B + 1)) for n in numbers.values()),
     )
     r.claim("each epoch is one pass: every sample once", all(sorted(v) == everyone for v in seen.values()))
-    expected_rates = [0.1 * 0.5 ** ((k - 1) // 15) for k in range(1, K + 1)]
+    expected_rates = [0.1 * 0.5 ** ((k - 1) // STEP_SIZE) for k in range(1, K + 1)]
     r.claim(
         "η_k = 0.1 · 0.5^⌊(k − 1)/15⌋ in epoch k",
         all(close(rates[k], e) for k, e in zip(range(1, K + 1), expected_rates)),
@@ -192,18 +194,52 @@ def plot(curves: dict[str, list[float]], path: Path, show) -> None:
     except ImportError:
         show('\n(matplotlib is not installed: pip install -e ".[plot]" to plot the loss curves)')
         return
-    fig, axes = plt.subplots(1, len(curves), figsize=(5 * len(curves), 3.5))
-    for ax, (title, values) in zip(axes, curves.items()):
-        ax.plot(range(1, len(values) + 1), values)
-        ax.set_title(title)
-        ax.set_yscale("log")
-        ax.set_xlabel("iteration" if "descent" in title else "epoch")
-        ax.set_ylabel("loss")
-    fig.tight_layout()
+    fig = figure(curves)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
     show(f"\nwrote the loss curves to {path}")
+
+
+def figure(curves: dict[str, list[float]]):
+    """The loss curves for a slide: gradient descent per iteration on the left; the minibatch runs
+    (per epoch, each point the mean loss over the epoch's minibatches) together on the right,
+    on one axis, with the epoch where step decay halves η marked."""
+    import matplotlib.pyplot as plt
+
+    per_iteration = {t: v for t, v in curves.items() if "descent" in t}
+    per_epoch = {t: v for t, v in curves.items() if t not in per_iteration}
+    panels = [p for p in (per_iteration, per_epoch) if p]
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 5.2), squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        for title, values in panel.items():
+            ax.plot(range(1, len(values) + 1), values, lw=1.8, label=title)
+        ax.set_yscale("log")
+        ax.grid(True, which="major", alpha=0.3)
+        if panel is per_iteration:
+            ax.set_title("gradient descent on XOR, full batch", fontsize=13)
+            ax.set_xlabel("iteration", fontsize=12)
+            ax.set_ylabel("loss (sum of squared errors)", fontsize=12)
+        else:
+            ax.set_title("minibatch SGD on moons, μ = 0.9", fontsize=13)
+            ax.set_xlabel("epoch", fontsize=12)
+            ax.set_ylabel("mean loss per epoch", fontsize=12)
+            decay = STEP_SIZE + 0.5  # η is halved after epoch 15: epoch 16 is the first at η/2
+            ax.axvline(decay, color="0.45", ls="--", lw=1)
+            ax.annotate(
+                f"step decay: η halved\nfrom epoch {STEP_SIZE + 1}",
+                (decay, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(5, -6),
+                textcoords="offset points",
+                va="top",
+                fontsize=11,
+                color="0.3",
+            )
+        ax.tick_params(labelsize=11)
+        ax.legend(fontsize=11, loc="lower left")
+    fig.tight_layout()
+    return fig
 
 
 def run(show=print, out: Path = Path("out")) -> list:
