@@ -311,15 +311,29 @@ _PAGE = """<!DOCTYPE html>
          color: var(--ink); margin: 0 auto; padding: 16px 24px; max-width: 1400px; font-size: 18px; }
   h1 { font-size: 30px; margin: 0 0 4px; }
   p.sub { color: var(--muted); margin: 0 0 14px; }
+  p.keys { margin-top: 14px; }
   .controls { display: flex; align-items: center; gap: 14px; margin: 8px 0 18px; flex-wrap: wrap; }
   .controls button { font-size: 22px; min-width: 52px; height: 44px; border-radius: 8px;
          border: 1px solid #bbb; background: #f8f9fa; cursor: pointer; }
   .controls button:focus-visible, #step:focus-visible { outline: 3px solid var(--pos); outline-offset: 2px; }
   #step { flex: 1; min-width: 240px; height: 32px; accent-color: var(--pos); }
-  #readout { font-size: 24px; font-variant-numeric: tabular-nums; min-width: 22em; }
+  /* min-width keeps the readout from jumping as its numbers change, never wider than the screen */
+  #readout { font-size: 24px; font-variant-numeric: tabular-nums; min-width: min(22em, 100%); }
   .panels { display: grid; grid-template-columns: 1fr 1fr; gap: 18px 26px; }
   .panels .boundary { grid-row: span 2; }
+  .panel { min-width: 0; }
+  /* a projector (1280x720): the three panels side by side, all above the fold */
+  @media (min-width: 1200px) {
+    .panels { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 18px 22px; }
+    .panels .boundary { grid-row: auto; }
+  }
   @media (max-width: 800px) { .panels { grid-template-columns: 1fr; } .panels .boundary { grid-row: auto; } }
+  @media (max-width: 600px) {
+    body { padding: 12px 14px; }
+    h1 { font-size: 24px; }
+    #readout { font-size: 19px; }
+    #step { min-width: 160px; }
+  }
   .panel h2 { font-size: 20px; margin: 0 0 6px; }
   .panel p { color: var(--muted); font-size: 16px; margin: 6px 0 0; }
   canvas, svg.box { width: 100%; height: auto; border: 1px solid #ddd; border-radius: 6px; background: #fff; }
@@ -356,7 +370,7 @@ _PAGE = """<!DOCTYPE html>
       <span class="neg">orange negative</span>, thicker when larger. A unit's fill is its bias.</p>
   </div>
 </div>
-<p class="sub">Keys: <kbd>←</kbd> <kbd>→</kbd> a step, <kbd>Home</kbd> <kbd>End</kbd> first and last,
+<p class="sub keys">Keys: <kbd>←</kbd> <kbd>→</kbd> a step, <kbd>Home</kbd> <kbd>End</kbd> first and last,
   <kbd>Space</kbd> play / pause. Made with chainrule: <code>python -m demos.playground</code>.</p>
 <script type="application/json" id="playground-data">__DATA__</script>
 <script>

@@ -242,3 +242,21 @@ def test_train_raises_a_diverged_error_naming_the_step() -> None:
     with pytest.raises(playground.TrainingDivergedError, match=r"training diverged at step \d+: ") as raised:
         playground.train("xor", 30, grid=4, lr=1e300, optimizer="sgd", activation="relu")
     assert isinstance(raised.value, FloatingPointError) and raised.value.step >= 1
+
+
+@pytest.mark.slow
+def test_the_page_fits_a_phone_and_a_projector(browser: Any, tmp_path: Path) -> None:
+    path = playground.main(["--dataset", "moons", "--steps", "10", "--grid", "20", "--out", str(tmp_path / "p.html")])
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.as_uri())
+    page.keyboard.press("End")  # the longest readout
+    # No sideways scrolling on a phone: nothing is wider than the screen.
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    # On a projector the boundary, the loss and the network are all above the fold.
+    bottoms = page.evaluate(
+        "['boundary', 'loss', 'network'].map(id => document.getElementById(id).getBoundingClientRect().bottom)"
+    )
+    assert max(bottoms) <= 720, bottoms
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    page.close()
