@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from autograd.graph import topological_order
@@ -48,6 +50,9 @@ FAST_LAYOUT_COST = 2_500_000
 # Dummy nodes the fast layout may add for edges that span ranks (its time is linear in them).
 LANE_BUDGET = 100_000
 LAYOUTS = ("auto", "dot", "fast")
+# Hover texts for graphs of up to this many values: beyond, they would add megabytes to an SVG
+# that is only ever looked at as a whole (a 20-sample MLP loss: 7,000 values, 6.7 MB with them).
+HOVER_UP_TO = 1000
 THEMES = ("light", "dark")
 # Characters with a meaning inside a DOT record label, escaped so they show up literally.
 _RECORD_SPECIAL = {c: "\\" + c for c in '{}|<>"'}
@@ -104,22 +109,37 @@ def check_size(n: int, max_nodes: int, hint: str = "draw(..., max_nodes=N)") -> 
 def product_text(local: float, upstream: float, contribution: float, digits: int = DIGITS) -> tuple[str, str, str]:
     """``local``, ``upstream`` and ``contribution`` as text that visibly multiplies out.
 
-    The factors get ``d >= digits`` significant digits and the contribution ``d`` or ``d - 1``
-    (a product of rounded factors is known to about one digit less): the smallest ``d`` for
-    which the product of the shown factors rounds to the shown contribution.
+    The factors get ``d >= digits`` significant digits and the contribution ``d`` or ``d - 1``,
+    never fewer than ``digits`` (so it agrees with a box that shows the same number to
+    ``digits``): the smallest ``d`` for which the exact product of the shown factors rounds to
+    the shown contribution (a tie, ``1.0231 × 0.5 = 0.51155``, may round either way).
 
     Example:
         >>> product_text(2.0, 0.0013250, 0.002650)
         ('2', '0.001325', '0.00265')
+        >>> product_text(-1.023128, 0.5, -0.511564)
+        ('-1.0231', '0.5', '-0.5116')
     """
+    if not all(math.isfinite(x) for x in (local, upstream, contribution)):
+        return format_number(local, digits), format_number(upstream, digits), format_number(contribution, digits)
+    box = format_number(contribution, digits)  # what a record shows of the same number
     for d in range(digits, _MAX_DIGITS + 1):
         shown_local, shown_upstream = format_number(local, d), format_number(upstream, d)
-        product = float(shown_local) * float(shown_upstream)
-        for k in (d, d - 1) if d > 1 else (d,):
+        exact = Decimal(shown_local) * Decimal(shown_upstream)
+        for k in (d, d - 1) if d > digits else (d,):
             shown = format_number(contribution, k)
-            if format_number(product, k) == shown:
+            if _rounds_to(exact, shown, k) and (k == digits or format_number(float(shown), digits) == box):
                 return shown_local, shown_upstream, shown
     return format_number(local, digits), format_number(upstream, digits), format_number(contribution, digits)
+
+
+def _rounds_to(exact: Decimal, shown: str, digits: int) -> bool:
+    """Whether ``exact`` rounds to ``shown`` (written with ``digits`` significant digits), a tie either way."""
+    value = Decimal(shown)
+    if value == 0:
+        return exact == 0
+    half_unit = Decimal(5).scaleb(value.adjusted() - digits)  # half of the last shown digit's unit
+    return abs(exact - value) <= half_unit
 
 
 def check_options(*, rankdir: object, digits: object, fontsize: object, max_nodes: object) -> None:
@@ -177,6 +197,7 @@ class _Shape:
     height: float
     succ: list[int] = field(default_factory=list)
     pred: list[int] = field(default_factory=list)
+    tall: tuple[float, float] | None = None  # (width, height) top to bottom, when not the same
 
 
 def _text_width(text: str, fontsize: float) -> float:
@@ -206,7 +227,7 @@ def to_dot(
     show_grad: bool = True,
     number_format: str | None = None,
     digits: int = DIGITS,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     highlight_nodes: Collection[Value] = (),
     highlight_edges: Collection[tuple[Value, int]] = (),
     edge_labels: bool | str = False,
@@ -216,6 +237,7 @@ def to_dot(
     size: str | tuple[float, float] | None = None,
     layout: str = "auto",
     note: bool = True,
+    caption: str | None = None,
 ) -> str:
     """The DOT text of the graph that ``root`` depends on.
 
@@ -225,7 +247,12 @@ def to_dot(
         number_format: a format spec for every number, e.g. ``".4f"``; by default numbers
             get ``digits`` significant digits.
         digits: significant digits for data, grad and edge labels (default 4).
-        rankdir: ``LR`` (left to right, the default) or ``TB`` (top to bottom).
+        rankdir: ``LR`` (left to right) or ``TB`` (top to bottom); ``RL``, ``BT`` mirror them.
+            By default ``LR``; but with ``size``, ``TB`` when left to right would shrink the
+            records' text below :data:`LEGIBLE_POINTS` on the page and top to bottom would
+            not shrink it as much (a long chain such as a loss's graph: a strip with a 6-pixel
+            font on a slide, where top to bottom is readable). An explicit ``rankdir`` is kept;
+            with ``size`` it warns (``UserWarning``) when its text would be that small.
         highlight_nodes: values to draw in colour.
         highlight_edges: edges to draw in colour, each ``(child, i)``: the edge from
             ``child.parents[i]`` into ``child``.
@@ -240,8 +267,17 @@ def to_dot(
         layout: ``"auto"`` (Graphviz's ``dot``, bounded, up to a size; then a fast layered
             layout), ``"dot"`` or ``"fast"``.
         note: say on the picture when leaves hold gradient from earlier backward passes.
+        caption: a line of text over the picture, such as a legend to the highlight colour.
+
+    Every node and edge (of a graph of up to :data:`HOVER_UP_TO` values) has a hover text (an
+    SVG ``<title>``) that says what it is: a value's name, formula and value, an op's formula,
+    an edge's ends (and, with ``edge_labels``, its local derivative). They never show a
+    gradient, so a quiz drawn without edge labels gives nothing away. The DOT node ids
+    (``n0``, ``n0_op``) stay the first ``<title>`` of each group, where pages look them up.
     """
-    check_options(rankdir=rankdir, digits=digits, fontsize=fontsize, max_nodes=max_nodes)
+    check_options(rankdir=rankdir or "LR", digits=digits, fontsize=fontsize, max_nodes=max_nodes)
+    if caption is not None and not isinstance(caption, str):
+        raise TypeError(f"caption must be text (a str) or None, got {type(caption).__name__}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     if edge_labels not in (True, False, "local"):
@@ -257,6 +293,9 @@ def to_dot(
     def number(x: float) -> str:
         return format(x, number_format) if number_format else format_number(x, digits)
 
+    def precise(x: float) -> str:  # hover texts: a few more digits than the boxes
+        return format(x, number_format) if number_format else format_number(x, max(digits, 6))
+
     folded = _folded_constants(order)
     shapes: list[_Shape] = []
     index: dict[str, int] = {}
@@ -268,6 +307,8 @@ def to_dot(
 
     small = fontsize * 10 / 12
     emitted: list[str | tuple[str, str, str]] = []  # node ids and edges, in today's order
+    tips: dict[int, str] = {}  # id() of an edge -> its hover text
+    hovering = len(order) <= HOVER_UP_TO
     for node in order:
         nid = ids[node]
         style = f", {lit}" if node in lit_nodes else ""
@@ -276,7 +317,9 @@ def to_dot(
                 continue
             named = node.label and not _names_its_number(node)
             text = f"{node.label} = {number(node.data)}" if named else number(node.data)
+            tip = f"{node.label} = {precise(node.data)}" if named else f"the number {precise(node.data)}"
             attributes = f"shape=plaintext, fontsize={small:g}, label={quoted(text)}{style}"
+            attributes += f", tooltip={quoted(tip + ': a constant')}" if hovering else ""
             add(_Shape(nid, attributes, _text_width(text, small) + 16, 24))
             emitted.append(nid)
             continue
@@ -285,59 +328,92 @@ def to_dot(
         if show_grad:
             fields.append(f"grad {number(node.grad)}")
         widths = [_text_width(f, fontsize) + 16 for f in fields]
-        if rankdir in ("LR", "RL"):
-            width, height = sum(widths), 36.0
-        else:
-            width, height = max(54.0, *widths), max(36.0, 20.0 * len(fields))
-        record = _Shape(nid, f'shape=record, label="{{ {" | ".join(fields)} }}"{style}', width, height)
+        formula = _formula(node, number) if node.parents else ""
+        called = node.label or ("" if node.parents else "a leaf")
+        tip = " = ".join(t for t in (called, formula, precise(node.data)) if t)
+        record = _Shape(
+            nid,
+            f'shape=record, label="{{ {" | ".join(fields)} }}"{style}'
+            + (f", tooltip={quoted(tip)}" if hovering else ""),
+            sum(widths),
+            36.0,
+            tall=(max(54.0, *widths), max(36.0, 20.0 * len(fields))),
+        )
         emitted.append(nid)
         if node.parents:
             op = display(node)
             constants = [p for p in node.parents if p in folded]
             text = " ".join([op] + [number(c.data) for c in constants])
             op_id = f"{nid}_op"
-            add(_Shape(op_id, f"label={quoted(text)}{style}", max(54.0, _text_width(text, fontsize) + 24), 36))
+            tip = f"the {op} op: {node.label + ' = ' if node.label else ''}{formula}"
+            add(
+                _Shape(
+                    op_id,
+                    f"label={quoted(text)}{style}" + (f", tooltip={quoted(tip)}" if hovering else ""),
+                    max(54.0, _text_width(text, fontsize) + 24),
+                    36,
+                )
+            )
             emitted.append(op_id)
             edge = (op_id, nid, lit if style else "")
             edges.append(edge)
             emitted.append(edge)
+            tips[id(edge)] = f"{op} → {_name(node, number)}"
         add(record)  # after its op: the shapes are in topological order for the fast layout
     for node in order:
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if parent in folded:
                 continue
             parts = []
+            tip = f"{_name(parent, number)} → {display(node)} → {_name(node, number)}"
             if not parent.requires_grad:
                 parts.append(f'color="{colours.muted}"')
+                tip += ": a constant, nothing flows back into it"
             elif edge_labels:
-                text = f"local {number(local)}"
+                shown: tuple[str, ...] = (number(local),)
                 if show_grad and edge_labels != "local":
                     if number_format:
                         shown = (number(local), number(node.grad), number(local * node.grad))
                     else:
                         shown = product_text(local, node.grad, local * node.grad, digits)
+                # the local derivative as the product below it shows it (7.3891, not 7.389 over 7.3891 × …)
+                text = f"local {shown[0]}"
+                if len(shown) == 3:
                     text += "\n{} × {} = {}".format(*shown)
                 parts.append(f"label={quoted(text)}")
+                child, source = _operand(_name(node, number)), _operand(_name(parent, number))
+                tip += f": local derivative ∂{child}/∂{source} = {precise(local)}"
             if (ids[node], i) in lit_edges:
                 parts.append(lit)
             edge = (ids[parent], f"{ids[node]}_op", ", ".join(parts))
             edges.append(edge)
             emitted.append(edge)
+            tips[id(edge)] = tip
 
     for tail, head, _ in edges:
         shapes[index[tail]].succ.append(index[head])
         shapes[index[head]].pred.append(index[tail])
-    lines = header("chainrule", rankdir, fontsize, colours, size_attribute(size))
+    links = [(index[tail], index[head]) for tail, head, _ in edges]
+    fitted = size_attribute(size)
     words = _accumulation_note(root, order) if note and show_grad else None
-    if words:
-        lines.append(f"  label={quoted(words)}; labelloc=t; labeljust=l; fontname=Helvetica;")
-        lines.append(f'  fontsize={fontsize:g}; fontcolor="{colours.note}";')
+    direction = rankdir or "LR"
+    if fitted:
+        direction = _direction_for(rankdir, shapes, links, [a for _, _, a in edges], fontsize, size)
+    if direction in ("TB", "BT"):
+        for shape in shapes:
+            if shape.tall:
+                shape.width, shape.height = shape.tall
+    lines = header("chainrule", direction, fontsize, colours, fitted)
+    if caption or words:
+        said = [line for w in (caption, words) if w for line in w.split("\n")]
+        text = '"' + "".join(quoted(line)[1:-1] + "\\l" for line in said) + '"'  # \l: lines flush left
+        lines.append(f"  label={text}; labelloc=t; labeljust=l; fontname=Helvetica;")
+        lines.append(f'  fontsize={fontsize:g}; fontcolor="{(colours.ink or "black") if caption else colours.note}";')
     placed = None
     labelled = sum(1 for _, _, attributes in edges if "label=" in attributes)
     if layout == "fast" or (layout == "auto" and _too_slow_for_dot(shapes, len(edges), labelled)):
-        links = [(index[tail], index[head]) for tail, head, _ in edges]
-        sizes = [_label_size(attributes, small, rankdir) for _, _, attributes in edges]
-        placed = _layered(shapes, links, rankdir, sizes)
+        sizes = [_label_size(attributes, small, direction) for _, _, attributes in edges]
+        placed = _layered(shapes, links, direction, sizes)
         lines.append("  layout=nop2; outputorder=edgesfirst;")
     elif len(shapes) > SMALL_GRAPH:
         lines.append(f"  nslimit={NS_LIMIT}; nslimit1={NS_LIMIT};")
@@ -355,6 +431,10 @@ def to_dot(
             lines.append(f"  {item} [{where}{shape.attributes}];")
         else:
             tail, head, attributes = item
+            hover = tips.get(id(item)) if hovering else None
+            if hover:  # on the line, and on its label when it has one
+                also = f", labeltooltip={quoted(hover)}" if "label=" in attributes else ""
+                attributes += f"{', ' if attributes else ''}tooltip={quoted(hover)}{also}"
             if placed:
                 e = number_of[id(item)]
                 where = f'pos="{_spline(placed.paths[e], placed.point)}"'
@@ -364,6 +444,93 @@ def to_dot(
             lines.append(f"  {tail} -> {head}{' [' + attributes + ']' if attributes else ''};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _name(node: Value, number: Callable[[float], str]) -> str:
+    """What a hover text calls a value: its label, else a leaf's number or an op's formula."""
+    if node.label:
+        return node.label
+    if not node.parents:
+        return number(node.data)
+    return f"({_formula(node, number)})"
+
+
+def _formula(node: Value, number: Callable[[float], str]) -> str:
+    """``a * b``, ``tanh(d)``, ``x**2``: the op on its parents' names (a leaf's number, ``…`` for an unnamed op)."""
+    names = [_operand(p.label) or (number(p.data) if not p.parents else "…") for p in node.parents]
+    op = display(node)
+    if op in ("+", "*", "**") and len(names) == 2:
+        return f"{names[0]} {op} {names[1]}"
+    if op.startswith("**") and len(names) == 1:
+        return f"{names[0]}{op}"
+    return f"{op}({', '.join(names)})"
+
+
+def _operand(name: str) -> str:
+    """``name`` fit to be an operand: ``(y - t)`` for a name that is an expression, else as it is."""
+    if name and any(c in name for c in " +-*/") and not (name.startswith("(") and name.endswith(")")):
+        return f"({name})"
+    return name
+
+
+# Below this many points on the page (10 pixels on a 1280-pixel-wide 13.33-inch slide), a
+# record's text is too small to read: with ``size``, the direction is chosen to stay above it.
+LEGIBLE_POINTS = 7.5
+
+
+def _direction_for(
+    rankdir: str | None,
+    shapes: Sequence[_Shape],
+    links: Sequence[tuple[int, int]],
+    edge_attributes: Sequence[str],
+    fontsize: float,
+    size: str | tuple[float, float] | None,
+) -> str:
+    """The direction for a drawing fitted to ``size``: see ``rankdir`` in :func:`to_dot`."""
+    fitted = size_attribute(size)
+    assert fitted
+    width, height = (float(x) * 72 for x in fitted.split('"')[1].rstrip("!").split(","))
+    text = {d: fontsize * _fit_scale(shapes, links, edge_attributes, fontsize, d, width, height) for d in ("LR", "TB")}
+    if rankdir is None:
+        return "TB" if text["LR"] < LEGIBLE_POINTS and text["TB"] > text["LR"] else "LR"
+    mine = text.get(rankdir, text["LR" if rankdir == "RL" else "TB"])
+    if mine < LEGIBLE_POINTS:
+        other = "TB" if rankdir in ("LR", "RL") else "LR"
+        better = f"; rankdir={other!r} would give {text[other]:.1f} pt" if text[other] > mine else ""
+        warnings.warn(
+            f"fitted to {size!r} inches, rankdir={rankdir!r} shrinks the text to about {mine:.1f} pt "
+            f"(under {LEGIBLE_POINTS:g} pt, 10 pixels on a 1280-pixel slide){better}; or leave rankdir out",
+            UserWarning,
+            stacklevel=4,
+        )
+    return rankdir
+
+
+def _fit_scale(
+    shapes: Sequence[_Shape],
+    links: Sequence[tuple[int, int]],
+    edge_attributes: Sequence[str],
+    fontsize: float,
+    rankdir: str,
+    width: float,
+    height: float,
+) -> float:
+    """How much a drawing fitted to ``width`` × ``height`` points is scaled, by an estimate of its
+    layout (the fast layered one: close to dot's for the chains this decides on)."""
+    flat = rankdir in ("LR", "RL")
+    sized = [
+        _Shape(s.id, "", *((s.width, s.height) if flat or not s.tall else s.tall), succ=s.succ, pred=s.pred)
+        for s in shapes
+    ]
+    labels = [_label_size(a, fontsize * 10 / 12, rankdir) for a in edge_attributes]
+    placed = _layered(sized, links, rankdir, labels, ranksep=18.0 if any(labels) else 36.0)  # as dot halves it
+    xs = [x + sign * s.width / 2 for (x, _), s in zip(placed.centres, sized) for sign in (-1, 1)]
+    ys = [y + sign * s.height / 2 for (_, y), s in zip(placed.centres, sized) for sign in (-1, 1)]
+    for x, y in placed.labels.values():
+        xs.append(x)
+        ys.append(y)
+    extent_x, extent_y = max(xs) - min(xs) + 16, max(ys) - min(ys) + 16
+    return min(width / extent_x, height / extent_y)
 
 
 def _folded_constants(order: Sequence[Value]) -> set[Value]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,14 @@ class Drawing:
     def save(self, path: str | Path, dpi: float | None = None) -> Path:
         """Write the picture; the extension picks the format: ``.svg``, ``.png``, or ``.dot``/``.gv``.
 
-        ``dpi`` is a PNG's resolution: 192 makes a 1280-pixel-wide graph 2560 pixels wide.
+        ``dpi`` is a PNG's resolution: 192 makes a 1280-pixel-wide graph 2560 pixels wide. An
+        SVG file is made :func:`scalable`: opened in a browser, a wide graph shrinks to the
+        window instead of being cut off.
         """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
-            path.write_text(self.svg(), encoding="utf-8")
+            path.write_text(scalable(self.svg()), encoding="utf-8")
         elif suffix == ".png":
             path.write_bytes(self.png(dpi))
         elif suffix in (".dot", ".gv"):
@@ -70,6 +73,28 @@ class Drawing:
         return f"<Drawing: {len(self.source.splitlines())} lines of DOT; .svg(), .save(path), .source>"
 
 
+_SVG_TAG = re.compile(r"<svg\b[^>]*>")
+
+
+def scalable(svg: str) -> str:
+    """``svg`` made to shrink to its window (or page column) and never grow past its natural size.
+
+    The root ``<svg>`` keeps its width, height (in points) and viewBox, and gets
+    ``style="max-width: 100%; height: auto"``: a browser that opens the file shows a graph
+    wider than the window scaled to fit, with its proportions, and a small graph as it is.
+    Only files get this: :meth:`Drawing.svg` (what pages and notebooks embed, and size
+    themselves) is unchanged.
+    """
+    found = _SVG_TAG.search(svg)
+    if not found or " style=" in found.group():
+        return svg
+    tag = found.group()
+    styled = (
+        tag[:-1].rstrip("/").rstrip() + ' style="max-width: 100%; height: auto"' + ("/>" if tag.endswith("/>") else ">")
+    )
+    return svg[: found.start()] + styled + svg[found.end() :]
+
+
 def _render(source: str, fmt: str, dpi: float | None = None) -> bytes:
     from autograd import renderer  # deferred: subprocess and importlib.metadata are not needed to import
 
@@ -84,11 +109,21 @@ def draw(subject: Any, **options: Any) -> Drawing:
             that describes itself with ``to_dot``.
         **options: for a ``Value``, those of :func:`autograd.dot.to_dot`: ``show_grad``,
             ``digits``, ``number_format``, ``rankdir``, ``highlight_nodes``,
-            ``highlight_edges``, ``edge_labels``, ``max_nodes``, ``layout``, ``note``, and for
+            ``highlight_edges``, ``edge_labels``, ``max_nodes``, ``layout``, ``note``,
+            ``caption``, and for
             slides ``fontsize``, ``size`` (inches), ``theme`` (``"light"``/``"dark"``); for a
             network, those of :func:`nn.diagram.network_dot` (the same names, where they mean
             something for a network, plus ``legend``). Every subject also takes ``dpi``, the
             resolution of :meth:`Drawing.png` and of ``save("….png")``.
+
+    Slides: with ``size`` and no ``rankdir``, a graph is drawn left to right unless that would
+    shrink its text below 7.5 points on the page (10 pixels on a 1280-pixel slide) and top to
+    bottom shrinks it less: a loss such as binary cross-entropy, a long chain, comes out top
+    to bottom, readable, where left to right it was a strip with a 6-pixel font. A ``rankdir``
+    you give is kept, with a ``UserWarning`` when its text would be that small. ``caption``
+    writes a line over the picture (a legend). Saved as ``.svg``, a drawing shrinks to the
+    browser window it is opened in (see :func:`scalable`); every node and edge says what it
+    is on hover.
 
     Example:
         >>> from autograd import Value, draw

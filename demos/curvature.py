@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from autograd import Value, backward_steps, draw, format_number, ops, topological_order
+from autograd import Value, backward_steps, format_number, ops, topological_order
+from autograd.dot import node_ids, to_dot
+from autograd.drawing import Drawing
 from autograd.higher import grad, hessian
 from demos.examples import readme_example
 from demos.lecture.agreement import Report, Result
@@ -58,11 +61,65 @@ def gradient_graph() -> Value:
     return dLda
 
 
+LEGEND = (  # red: autograd.dot.HIGHLIGHT_COLOUR
+    "red: the forward graph, L = tanh(a·b + c)\n"
+    "black: the nodes grad(L, [a], create_graph=True) added, the backward pass as a graph with output ∂L/∂a"
+)
+
+
 def save_gradient_graph(path: Path, dLda: Value | None = None) -> Path:
-    """Draw ∂L/∂a's graph (see :func:`gradient_graph`), its forward part in red, to ``path``."""
+    """Draw ∂L/∂a's graph (see :func:`gradient_graph`) to ``path``, shaped for a 16:9 slide.
+
+    Two rows: the forward graph in red, left to right; under it the backward pass, right to
+    left from L back to ∂L/∂a (below a and b, where it started). A legend says what the red is.
+    """
     dLda = dLda or gradient_graph()
-    forward = topological_order(next(node for node in topological_order(dLda) if node.label == "L"))
-    return draw(dLda, highlight_nodes=forward, show_grad=False, rankdir="TB").save(path)
+    order = topological_order(dLda)
+    L = next(node for node in order if node.label == "L")
+    forward = topological_order(L)
+    inside = set(forward)
+    # Red throughout the forward graph: its nodes, and the edges between them (into an op and out of it).
+    edges = [(node, i) for node in forward for i, parent in enumerate(node.parents) if parent in inside]
+    source = to_dot(dLda, highlight_nodes=forward, highlight_edges=edges, show_grad=False, rankdir="TB", caption=LEGEND)
+    ids = node_ids(order)
+
+    def row(nodes: list[Value]) -> list[list[str]]:
+        """The drawing's nodes of ``nodes`` in columns, an op's node before its value's; a leaf shares
+        the column of the value before it (a over b)."""
+        columns: list[list[str]] = []
+        for node in nodes:
+            if node.parents:
+                columns.append([f"{ids[node]}_op"])
+                columns.append([ids[node]])
+            elif node.requires_grad:
+                if columns and not columns[-1][0].endswith("_op"):  # beside another value: a over b, e over c
+                    columns[-1].append(ids[node])
+                else:
+                    columns.append([ids[node]])
+        return columns
+
+    top = row(forward)
+    bottom = row([node for node in order if node not in inside])
+    width = 95.0 * (len(bottom) - 1)  # points; 12-point text stays 12 points on a 13.33-inch slide
+    where: dict[str, tuple[float, float]] = {}
+    for c, column in enumerate(top):
+        for k, name in enumerate(column):
+            where[name] = (width * c / (len(top) - 1), 150 + 30 * (len(column) - 1) - 60 * k)
+    for c, column in enumerate(bottom):
+        (name,) = column
+        where[name] = (width * (1 - c / (len(bottom) - 1)), 0.0)
+    lines = []
+    for line in source.splitlines():
+        found = re.match(r"  (n\d+(?:_op)?) \[", line)
+        if found and found.group(1) in where:
+            x, y = where[found.group(1)]
+            line = f'  {found.group(1)} [pos="{x / 72:.3f},{y / 72:.3f}!", {line[found.end() :]}'
+        elif line.startswith("  rankdir="):
+            line += " layout=neato; splines=true;"  # positions pinned here; neato routes the edges
+        lines.append(line)
+    missing = set(where) ^ {m for m in re.findall(r"^  (n\d+(?:_op)?) \[", source, flags=re.M)}
+    assert not missing, f"the layout has no place for {sorted(missing)}"
+    return Drawing("\n".join(lines) + "\n").save(path)
 
 
 def run(show: Callable[[str], object] = print, out: Path | None = None) -> list[Result]:

@@ -8,8 +8,9 @@ textbook figure:
 - weights only join neighbouring columns, as straight lines, so none crosses a unit;
 - a line's colour is the weight's sign (blue +, red −) and its width the weight's size; a
   unit's fill is its bias, in the same colours; a legend says so;
-- every unit and weight has a hover text in SVG with its name and value (and gradient);
-  small networks also get the numbers written on the picture (``edge_labels``);
+- every unit and weight has a hover text in SVG with its name and value (and gradient), as
+  do the written numbers, titles and legend (never a bare DOT id); small networks also get
+  the numbers written on the picture (``edge_labels``), placed so that no two overlap;
 - a 2-16-16-1 network fits a 1280×720 slide with every label legible.
 """
 
@@ -27,6 +28,7 @@ from autograd.value import Value
 from nn.layers import MLP, Layer
 
 Place = Callable[[int, int], "tuple[float, float]"]  # (column, unit) -> centre in points
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points
 
 MAX_UNITS = 500
 WEIGHT_LABELS_UP_TO = 40  # more written weights than this are unreadable
@@ -68,7 +70,10 @@ def network_dot(
             by default they get ``digits`` significant digits.
         digits: significant digits of written numbers (hover texts get 4 or more).
         edge_labels: write each weight on its line and each bias under its unit; by default
-            only for networks of up to 40 weights. ``weight_labels`` is the same option.
+            only for networks of up to 40 weights. ``weight_labels`` is the same option. No
+            two labels overlap: each sits on its own line, at the free spot nearest the middle
+            that crosses the fewest other lines; on a denser network than 40 weights, a
+            weight with no free spot is left unwritten (its line's hover text has it).
         weight_labels: the old name of ``edge_labels``.
         highlight_nodes: parameters to draw in colour: a weight's line, a bias's unit.
         highlight_edges: accepted for the same call as a computation graph; a network's
@@ -164,10 +169,11 @@ def network_dot(
             where = f"{left:.1f},{y:.1f}"
         lines.append(
             f'  title{c} [shape=plaintext, style="", fixedsize=false, fontsize={title_size:g}, '
-            f"pos={quoted(where)}, label={quoted(title)}];"
+            f"pos={quoted(where)}, label={quoted(title)}, tooltip={quoted(title.replace(chr(10), ': '))}];"
         )
 
     # units
+    bias_boxes: list[Box] = []
     for c, (names, column_ids) in enumerate(zip(columns, ids)):
         fits = all(_width(n, fontsize) <= 2 * radius - 4 for n in names)
         shown_names = names if fits else [str(j) for j in range(len(names))]  # the title says h1
@@ -188,9 +194,11 @@ def network_dot(
                     bx, by = _placed(rankdir, c * gap, (j - (len(names) - 1) / 2) * pitch + span / 2 + radius + 8)
                     if not flat:
                         bx, by = x + radius + 6 + _width("b=" + shown(neuron.b.data), small) / 2, y
+                    bias_boxes.append(label_box(bx, by, "b=" + shown(neuron.b.data), small))
+                    tip = quoted(hover(neuron.b.label or "b", neuron.b))
                     lines.append(
                         f'  {uid}_b [shape=plaintext, style="", fixedsize=false, fontsize={small:g}, '
-                        f'pos="{bx:.1f},{by:.1f}", label={quoted("b=" + shown(neuron.b.data))}];'
+                        f'pos="{bx:.1f},{by:.1f}", label={quoted("b=" + shown(neuron.b.data))}, tooltip={tip}];'
                     )
             lines.append(f"  {uid} [{', '.join(attributes)}];")
 
@@ -209,7 +217,7 @@ def network_dot(
         tip = quoted(hover(w.label or f"W{k}[{j},{i}]", w))
         lines.append(f'  {ids[k - 1][i]} -> {ids[k][j]} [color="{colour}", penwidth={width:.2f}, tooltip={tip}];')
     if write:
-        lines += _weight_labels(layers, at, ids, shown, small, paper, flat)
+        lines += _weight_labels(layers, at, ids, shown, small, paper, radius, hover, bias_boxes)
     if legend:
         lines += _legend(flat, at, columns, radius, biggest, small, ink)
     lines.append("}")
@@ -256,31 +264,137 @@ def _weight_labels(
     shown: Callable[[float], str],
     fontsize: float,
     paper: str,
-    flat: bool,
+    radius: float,
+    hover: Callable[[str, Value], str],
+    taken: Sequence[Box] = (),
 ) -> list[str]:
-    """Each weight written on its line, staggered along the lines so that neighbours do not collide.
+    """Each weight written on its line, where no two labels overlap (see :func:`place_weight_labels`).
 
-    Side by side (``LR``), lines from different sources are labelled at different depths; one
-    above another (``TB``), every line of a layer gets its own depth, as the labels are wide.
+    A label that finds no free place is left out: its weight is still in its line's hover text.
     """
     lines = []
-    for k, layer in enumerate(layers, start=1):
-        count = layer.nin * layer.nout
-        for j, neuron in enumerate(layer.neurons):
-            for i, w in enumerate(neuron.w):
-                (x0, y0), (x1, y1) = at(k - 1, i), at(k, j)
-                if flat:
-                    t = 0.3 + 0.4 * (i + 0.5) / layer.nin
-                else:
-                    t = 0.2 + 0.6 * (j * layer.nin + i + 0.5) / count
-                x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-                colour = POSITIVE if w.data >= 0 else NEGATIVE
-                lines.append(
-                    f'  {ids[k][j]}_w{i} [shape=plaintext, fixedsize=false, style=filled, fillcolor="{paper}", '
-                    f'margin="0.02,0", height=0, width=0, fontsize={fontsize:g}, fontcolor="{colour}", '
-                    f'pos="{x:.1f},{y:.1f}", label={quoted(shown(w.data))}];'
-                )
+    for (k, j, i), (x, y) in place_weight_labels(layers, at, shown, fontsize, radius, taken).items():
+        w = layers[k - 1].neurons[j].w[i]
+        colour = POSITIVE if w.data >= 0 else NEGATIVE
+        tip = quoted(hover(w.label or f"W{k}[{j},{i}]", w))
+        lines.append(
+            f'  {ids[k][j]}_w{i} [shape=plaintext, fixedsize=false, style=filled, fillcolor="{paper}", '
+            f'margin="0.02,0", height=0, width=0, fontsize={fontsize:g}, fontcolor="{colour}", '
+            f'pos="{x:.1f},{y:.1f}", label={quoted(shown(w.data))}, tooltip={tip}];'
+        )
     return lines
+
+
+_SPOTS = sorted((0.05 + 0.9 * n / 45 for n in range(46)), key=lambda t: (abs(t - 0.5), t))  # middle first
+
+
+_EM = {".": 0.278, "-": 0.333, "+": 0.584, ",": 0.278, "=": 0.584}  # Helvetica's widths; digits and e are 0.556
+
+
+def label_box(x: float, y: float, text: str, fontsize: float) -> Box:
+    """The room a weight's label takes, centred at ``(x, y)``: its text in Helvetica (Liberation Sans,
+    Arimo: the same widths), the 0.02-inch margin of its paper-coloured box, and a point to spare."""
+    half_width = fontsize * sum(_EM.get(c, 0.556 if c.isdigit() or c == "e" else 0.65) for c in text) / 2 + 2.5
+    half_height = 0.6 * fontsize + 1
+    return (x - half_width, y - half_height, x + half_width, y + half_height)
+
+
+def place_weight_labels(
+    layers: Sequence[Layer],
+    at: Place,
+    shown: Callable[[float], str],
+    fontsize: float,
+    radius: float,
+    taken: Sequence[Box] = (),
+) -> dict[tuple[int, int, int], tuple[float, float]]:
+    """Where each weight's label goes: on its own line, at the free spot nearest the middle.
+
+    Labels are placed one by one, the most crowded lines first; each takes the spot along its line
+    (from the middle outwards) that overlaps no label already placed, no unit, nothing in ``taken``
+    (bias labels), and crosses the fewest other lines, so that a label is not read as another line's.
+    Returns ``{(layer k, unit j, input i): centre}``; a weight with no free spot is missing.
+    """
+    placed: dict[tuple[int, int, int], tuple[float, float]] = {}
+    for k, layer in enumerate(layers, start=1):  # labels between two columns meet only each other
+        boxes: list[Box] = list(taken)
+        units = [at(c, j) for c in (k - 1, k) for j in range(layer.nin if c == k - 1 else layer.nout)]
+        segments = {(j, i): (at(k - 1, i), at(k, j)) for j in range(layer.nout) for i in range(layer.nin)}
+        order = sorted(segments, key=lambda key: (-_crossings(segments, key), key))
+        for j, i in order:
+            (x0, y0), (x1, y1) = segments[j, i]
+            text = shown(layer.neurons[j].w[i].data)
+            best: tuple[float, float, float] | None = None
+            for t in _SPOTS:
+                x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                box = label_box(x, y, text, fontsize)
+                if any(_overlap(box, other) for other in boxes):
+                    continue
+                if any(_box_near_circle(box, u, radius + 2) for u in units):
+                    continue
+                others = sum(1 for key, seg in segments.items() if key != (j, i) and _cuts(seg, box))
+                near = _grown(box, fontsize)  # labels close together read as a pair: keep some room
+                crowded = sum(1 for other in boxes if _overlap(near, other))
+                cost = others + 0.5 * crowded + abs(t - 0.5)
+                if best is None or cost < best[0]:
+                    best = (cost, x, y)
+            if best is not None:
+                placed[k, j, i] = (best[1], best[2])
+                boxes.append(label_box(best[1], best[2], text, fontsize))
+    return placed
+
+
+def _crossings(
+    segments: dict[tuple[int, int], tuple[tuple[float, float], tuple[float, float]]], key: tuple[int, int]
+) -> int:
+    """How many of the other lines between the same two columns cross this one."""
+    (a, b), count = segments[key], 0
+    for other, (c, d) in segments.items():
+        if other != key and a != c and b != d and _segments_cross(a, b, c, d):
+            count += 1
+    return count
+
+
+def _segments_cross(
+    a: tuple[float, float], b: tuple[float, float], c: tuple[float, float], d: tuple[float, float]
+) -> bool:
+    def side(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+def _grown(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _box_near_circle(box: Box, centre: tuple[float, float], reach: float) -> bool:
+    nearest_x = min(max(centre[0], box[0]), box[2])
+    nearest_y = min(max(centre[1], box[1]), box[3])
+    return math.hypot(nearest_x - centre[0], nearest_y - centre[1]) < reach
+
+
+def _cuts(segment: tuple[tuple[float, float], tuple[float, float]], box: Box) -> bool:
+    """Whether the line ``segment`` passes through ``box`` (Liang and Barsky's clipping)."""
+    (x0, y0), (x1, y1) = segment
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        r = q / p
+        if p < 0:
+            low = max(low, r)
+        else:
+            high = min(high, r)
+        if low > high:
+            return False
+    return True
 
 
 def _legend(
@@ -300,17 +414,18 @@ def _legend(
     for n, (colour, width, words) in enumerate(entries):
         lines.append(f'  key{n}a [shape=point, width=0.01, style=invis, pos="{x:.1f},{y:.1f}"];')
         lines.append(f'  key{n}b [shape=point, width=0.01, style=invis, pos="{x + 28:.1f},{y:.1f}"];')
-        lines.append(f'  key{n}a -> key{n}b [color="{colour}", penwidth={width:g}];')
+        lines.append(f'  key{n}a -> key{n}b [color="{colour}", penwidth={width:g}, tooltip={quoted("key: " + words)}];')
         middle = x + 34 + _width(words, fontsize) / 2
         lines.append(
             f'  key{n} [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
-            f'pos="{middle:.1f},{y:.1f}", label={quoted(words)}];'
+            f'pos="{middle:.1f},{y:.1f}", label={quoted(words)}, tooltip={quoted("key: " + words)}];'
         )
         x = middle + _width(words, fontsize) / 2 + 22
     words = "unit fill: bias, same colours"
     lines.append(
         f'  key_bias [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
-        f'pos="{x + _width(words, fontsize) / 2:.1f},{y:.1f}", label={quoted(words)}];'
+        f'pos="{x + _width(words, fontsize) / 2:.1f},{y:.1f}", label={quoted(words)}, '
+        f"tooltip={quoted('key: ' + words)}];"
     )
     return lines
 

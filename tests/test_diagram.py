@@ -128,8 +128,13 @@ def test_values_on_hover_and_written_on_small_nets_only():
     assert format(w.data, ".3g") in words and "b=0" in words  # written on the picture
     big = draw(trained_16()).svg()
     assert not any(re.fullmatch(r"-?0\.\d+|b=.*", t) for t, _ in texts(big))  # 304 numbers would be a blur
-    assert len(hovers(big, "edge")) == 2 * 16 + 16 * 16 + 16
-    assert draw(trained_16(), edge_labels=True).source.count("_w") == 2 * 16 + 16 * 16 + 16
+    weights = [k for k in hovers(big, "edge") if not k.startswith("key")]  # the legend's sample lines say what they are
+    assert len(weights) == 2 * 16 + 16 * 16 + 16
+    # Asked for anyway, every label that has a free spot on its line is written, and none overlaps another.
+    forced = label_boxes(trained_16(), edge_labels=True)
+    assert 100 < len(forced) <= 2 * 16 + 16 * 16 + 16
+    names = sorted(forced)
+    assert not any(overlaps(forced[a], forced[b]) for n, a in enumerate(names) for b in names[n + 1 :])
 
 
 def test_a_layer_drawn_alone_names_its_units_h_and_a_model_names_its_outputs_y_hat():
@@ -224,3 +229,92 @@ def test_in_chromium_no_two_labels_overlap_and_all_are_in_view(browser, tmp_path
                         assert overlap_x <= 1 or overlap_y <= 1, (rankdir, a[0], b[0])
     finally:
         page.close()
+
+
+# --- weight labels never overlap (notebook 03's 3-4-3-2 net had 0.0767 printed over 0.743) ---
+
+
+def label_boxes(model, **options):
+    """Each written weight's label box in points, from the DOT positions and the diagram's own estimate."""
+    from nn.diagram import label_box
+
+    source = draw(model, **options).source
+    found = re.findall(r'  (u\d+_\d+_w\d+) \[.*?fontsize=([\d.]+).*?pos="([-\d.]+),([-\d.]+)", label="([^"]*)"', source)
+    return {name: label_box(float(x), float(y), text, float(size)) for name, size, x, y, text in found}
+
+
+def overlaps(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize(
+    "shape", [(3, [4, 3, 2]), (2, [2, 1]), (2, [4, 4, 1]), (4, [5, 3]), (3, [6, 3]), (1, [8, 1]), (5, [4, 2])]
+)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_weight_is_written_and_no_two_labels_overlap(shape, seed, rankdir):
+    nin, sizes = shape
+    model = nn.MLP(nin, sizes, seed=seed)
+    boxes = label_boxes(model, rankdir=rankdir)
+    assert len(boxes) == sum(len(n.w) for layer in model.layers for n in layer.neurons)  # none left out
+    names = sorted(boxes)
+    for k, a in enumerate(names):
+        for b in names[k + 1 :]:
+            assert not overlaps(boxes[a], boxes[b]), (a, b)
+
+
+def test_the_notebook_net_writes_each_label_on_its_own_line():
+    from nn.diagram import _cuts
+
+    model = nn.MLP(3, [4, 3, 2], seed=0)
+    source = draw(model).source
+    centres = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r'  (\w+) \[pos="([-\d.]+),([-\d.]+)"', source)}
+    for name, box in label_boxes(model).items():
+        unit, i = re.fullmatch(r"(u\d+_\d+)_w(\d+)", name).groups()
+        k = int(unit[1 : unit.index("_")])
+        tail = f"x{i}" if k == 1 else f"u{k - 1}_{i}"
+        assert _cuts((centres[tail], centres[unit]), box), name  # the label sits on its weight's line
+
+
+def test_everything_on_a_network_diagram_has_a_meaningful_hover():
+    svg = draw(nn.MLP(3, [4, 3, 2], seed=0)).svg()
+    for kind in ("node", "edge"):
+        named = dict(groups(svg, kind))
+        said = hovers(svg, kind)
+        for name, g in named.items():
+            if not any(e.tag in (f"{SVG}text", f"{SVG}path", f"{SVG}ellipse") for e in g.iter()):
+                continue  # draws nothing (the legend's invisible end points)
+            assert name in said, f"{name} would show its DOT id on hover"
+            assert name not in said[name]
+    assert hovers(svg, "node")["u1_0_w2"].startswith("W1[0,2] = ")  # a written weight says whose it is
+
+
+@pytest.mark.slow
+def test_weight_labels_do_not_overlap_in_a_browser(browser):
+    """The same check on the text as Chromium lays it out, not on an estimate of it."""
+    svg = draw(nn.MLP(3, [4, 3, 2], seed=0)).svg()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+    found = page.evaluate(
+        """() => {
+        const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+        const labels = [], circles = [];
+        for (const g of document.querySelectorAll('g.node')) {
+            const id = g.querySelector('title').textContent;
+            if (/_w\\d+$/.test(id)) labels.push([id, box(g.querySelector('text'))]);
+            const c = g.querySelector('ellipse');
+            if (c && /^(x\\d+|u\\d+_\\d+)$/.test(id)) circles.push([id, box(c)]);
+        }
+        return {labels, circles};
+    }"""
+    )
+    page.close()
+    labels, circles = found["labels"], found["circles"]
+    assert len(labels) == 3 * 4 + 4 * 3 + 3 * 2
+    for k, (a, box_a) in enumerate(labels):
+        for b, box_b in labels[k + 1 :]:
+            assert not overlaps(box_a, box_b), (a, b, box_a, box_b)
+        for unit, (x0, y0, x1, y1) in circles:
+            cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2
+            nearest = (min(max(cx, box_a[0]), box_a[2]), min(max(cy, box_a[1]), box_a[3]))
+            assert math.hypot(nearest[0] - cx, nearest[1] - cy) >= r, (a, unit)

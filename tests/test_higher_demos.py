@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from autograd import topological_order
+from autograd.dot import HIGHLIGHT_COLOUR, node_ids
 from demos import curvature, newton
 from demos.lecture.agreement import Agreement
 
@@ -64,8 +66,37 @@ def test_demos_run_as_scripts(demo, tmp_path):
 def test_the_gradient_graph_for_the_tour(tmp_path):
     path = curvature.save_gradient_graph(tmp_path / "gradient_graph.svg")
     svg = path.read_text(encoding="utf-8")
-    ET.fromstring(svg)
+    tree = ET.fromstring(svg)
     assert "∂L/∂a" in svg and "1 − L²" in svg
+    assert "red: the forward graph" in svg  # the legend is in the picture, not only in the terminal
+    # It fits a 16:9 slide (1280x720 pixels, 960x540 points) with its 12-point text at 10 points or more.
+    width, height = (float(tree.get(side).removesuffix("pt")) for side in ("width", "height"))
+    assert 12 * min(960 / width, 540 / height) >= 10, (width, height)
+
+
+def test_the_gradient_graph_is_red_exactly_on_the_forward_graph(tmp_path):
+    svg = curvature.save_gradient_graph(tmp_path / "g.svg").read_text(encoding="utf-8")
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    tree = ET.fromstring(svg)
+    red = HIGHLIGHT_COLOUR
+    colour = {}  # an edge's or node's DOT id -> whether it is drawn red
+    for g in tree.iter("{http://www.w3.org/2000/svg}g"):
+        if g.get("class") in ("node", "edge"):
+            name = g.find("s:title", ns).text
+            shapes = [e for e in g.iter() if e.tag.split("}")[1] in ("path", "polygon", "ellipse")]
+            colour[name] = all(e.get("stroke") == red for e in shapes)
+    dLda = curvature.gradient_graph()
+    order = topological_order(dLda)
+    ids = node_ids(order)
+    forward = set(topological_order(next(n for n in order if n.label == "L")))
+    for node in order:
+        for parent in node.parents:
+            edge = f"{ids[parent]}->{ids[node]}_op"
+            if edge in colour:  # a folded constant has no edge
+                assert colour[edge] == (parent in forward and node in forward), edge
+        if node.parents:
+            assert colour[f"{ids[node]}_op->{ids[node]}"] == (node in forward)
+            assert colour[f"{ids[node]}_op"] == (node in forward)
 
 
 def test_newton_plot_keeps_its_legend_off_the_curves():

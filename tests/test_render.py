@@ -331,3 +331,168 @@ def test_compact_svg_rounds_coordinates_and_says_the_shared_font_once():
     assert not re.search(r'(points|d|x|y)="[^"]*\d\.\d\d', svg)  # at most one decimal
     assert svg.count('font-family="Helvetica,sans-Serif"') == 1
     ET.fromstring(svg)
+
+
+# --- edge numbers agree with the boxes ---------------------------------------------------------
+
+
+def test_a_contribution_is_shown_to_at_least_the_boxes_digits():
+    # A factor of 0.5 makes every product a tie at one more digit: 1.0231 × 0.5 = 0.51155, which
+    # rounds to the box's -0.5116 (this used to take 7 digits: -1.023128 × 0.5 = -0.511564).
+    assert product_text(-1.023128, 0.5, -0.511564) == ("-1.0231", "0.5", "-0.5116")
+    import random
+    from decimal import Decimal
+
+    from autograd.numbers import format_number
+
+    rng = random.Random(0)
+    for _ in range(2000):
+        local, upstream = rng.uniform(-10, 10) * 10 ** rng.randint(-4, 2), rng.choice([0.5, 2.0, rng.gauss(0, 3)])
+        contribution = local * upstream
+        shown_local, shown_upstream, shown = product_text(local, upstream, contribution)
+        box = format_number(contribution, 4)
+        assert format_number(float(shown), 4) == box, (local, upstream, shown, box)  # agrees with the box
+        exact = Decimal(shown_local) * Decimal(shown_upstream)
+        unit = Decimal(1).scaleb(Decimal(shown).adjusted() - len(Decimal(shown).as_tuple().digits) + 1)
+        assert abs(exact - Decimal(shown)) <= unit / 2 or Decimal(shown) == 0  # and multiplies out
+
+
+def test_an_edges_local_derivative_is_written_as_its_product_shows_it():
+    root, _ = build("-log(exp(a) / (exp(a) + exp(b)))", {"a": 2.0, "b": 0.5})
+    root.backward()
+    products = shown_products(to_dot(root, edge_labels=True))
+    assert products and all(local == factor for local, factor, _, _ in products)  # not 7.389 over 7.3891 × …
+
+
+# --- hover texts say what a thing is, never a DOT id ----------------------------------------------
+
+
+def hover_texts(svg, kind):
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == kind:
+            titles = [t.text for t in g.iter(f"{SVG}title")]
+            found[titles[0]] = titles[1:]
+    return found
+
+
+def test_every_node_and_edge_has_a_meaningful_hover_text():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d.tanh()
+    L.label = "L"
+    L.backward()
+    svg = draw(L, edge_labels=True).svg()
+    nodes, edges = hover_texts(svg, "node"), hover_texts(svg, "edge")
+    for name, said in {**nodes, **edges}.items():
+        assert said and all(name not in text for text in said), name  # the id is only the group's name
+    by_text = {said[0] for said in nodes.values()}
+    assert {"a = 2", "e = a * b = -6", "L = tanh(d) = 0.999329", "the tanh op: L = tanh(d)"} <= by_text
+    edge_texts = [text for said in edges.values() for text in said]
+    assert "d → tanh → L: local derivative ∂L/∂d = 0.00134095" in edge_texts
+    assert "tanh → L" in edge_texts
+    # the label of an edge says the same as its line (a label is what one points at)
+    labelled = [said for name, said in edges.items() if "_op->" not in name]  # into an op: labelled
+    assert labelled and all(len(said) == 2 and said[0] == said[1] for said in labelled)
+
+
+def test_hover_texts_give_nothing_away_in_a_quiz():
+    # The player's quiz draws without edge labels: hovering must not show local derivatives or gradients.
+    source = to_dot(readme_graph(), edge_labels=False)
+    hovers = re.findall(r'tooltip="([^"]*)"', source)
+    assert hovers and not any("local" in h or "grad" in h or "∂" in h for h in hovers)
+
+
+def test_hover_texts_of_constants_and_unnamed_values():
+    root, _ = build("(y - t)**2", {"y": 0.3, "t": 1.0})
+    root.backward()
+    hovers = re.findall(r'tooltip="([^"]*)"', to_dot(root, edge_labels=True))
+    assert "(y - t)**2 = (y - t)**2 = 0.49" in hovers  # a name that is an expression is bracketed as an operand
+    assert "y - t → **2 → (y - t)**2: local derivative ∂((y - t)**2)/∂(y - t) = -1.4" in hovers
+    x = Value(3.0, label="x")
+    hovers = re.findall(r'tooltip="([^"]*)"', to_dot((x * x).tanh()))
+    assert "tanh(…) = 1" in hovers and "x → * → (x * x)" in hovers  # unnamed values by their formulas
+    s = Value(3.0, label="s")
+    source = to_dot(constant(2.0) ** s)
+    assert 'tooltip="the number 2: a constant"' in source
+    assert 'tooltip="a leaf = 2"' in to_dot(Value(2.0) * s)  # an unnamed leaf by its value
+
+
+# --- a standalone SVG fits the window ------------------------------------------------------------
+
+
+def test_a_saved_svg_scales_to_its_window_and_the_embedded_one_is_unchanged(tmp_path):
+    drawing = draw(readme_graph())
+    saved = drawing.save(tmp_path / "g.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(saved)
+    assert root.get("style") == "max-width: 100%; height: auto"
+    assert root.get("width").endswith("pt") and root.get("viewBox")  # natural size kept, so never blown up
+    assert "style=" not in re.search(r"<svg[^>]*>", drawing.svg()).group()  # the player sizes this one itself
+
+
+@pytest.mark.slow
+def test_a_saved_svg_opened_in_a_browser_shows_the_whole_graph(browser, tmp_path):
+    root, _ = build("-(t*log(p) + (1-t)*log(1-p))", {"t": 1.0, "p": 0.8})  # 2,200 points wide
+    root.backward()
+    path = draw(root).save(tmp_path / "bce.svg")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(path.as_uri())
+    right = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('g.node')].map(g => g.getBoundingClientRect().right))"
+    )
+    assert right <= 1280  # the output node is on screen, not cut off
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    small = draw(Value(2.0, label="a") * Value(3.0, label="b")).save(tmp_path / "small.svg")
+    page.goto(small.as_uri())
+    width = page.evaluate("document.documentElement.getBoundingClientRect().width")
+    natural = float(ET.fromstring(small.read_text(encoding="utf-8")).get("width").removesuffix("pt")) * 4 / 3
+    assert width == pytest.approx(natural, abs=2) and width < 1000  # a small graph keeps its natural size
+    page.close()
+
+
+# --- a slide's size picks a direction the text survives ------------------------------------------
+
+
+def bce():
+    root, _ = build("-(t*log(p) + (1-t)*log(1-p))", {"t": 1.0, "p": 0.8})
+    root.backward()
+    return root
+
+
+def test_fitted_to_a_slide_a_long_graph_is_drawn_top_to_bottom():
+    import warnings
+
+    slide = (13.33, 7.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning: the choice was made for the reader
+        assert "rankdir=TB;" in to_dot(bce(), size=slide)
+        assert "rankdir=LR;" in to_dot(readme_graph(), size=slide)  # readable left to right: the default
+    assert "rankdir=LR;" in to_dot(bce())  # without a size, nothing to fit
+    with pytest.warns(UserWarning, match=r"rankdir='LR' shrinks the text to about \d.*rankdir='TB' would give"):
+        source = to_dot(bce(), size=slide, rankdir="LR")
+    assert "rankdir=LR;" in source  # asked for, kept
+
+
+@pytest.mark.slow
+def test_the_chosen_direction_really_gives_larger_text():
+    slide = (13.33 * 72, 7.5 * 72)
+
+    def text_points(rankdir):
+        natural = ET.fromstring(draw(bce(), rankdir=rankdir).svg())
+        width, height = (float(natural.get(side).removesuffix("pt")) for side in ("width", "height"))
+        return 12 * min(slide[0] / width, slide[1] / height)
+
+    chosen = re.search(r"rankdir=(\w+);", to_dot(bce(), size=(13.33, 7.5))).group(1)
+    other = "LR" if chosen == "TB" else "TB"
+    assert text_points(chosen) > text_points(other)
+
+
+def test_a_caption_is_written_over_the_picture_flush_left():
+    source = to_dot(readme_graph(), caption="red: the forward graph\nblack: the rest")
+    assert 'label="red: the forward graph\\lblack: the rest\\l"; labelloc=t; labeljust=l;' in source
+    assert "red: x" in " ".join(svg_nodes(draw(readme_graph(), caption="red: x").svg())[2:])
+    with pytest.raises(TypeError, match="caption"):
+        to_dot(readme_graph(), caption=3)
