@@ -16,8 +16,17 @@ False
 For each wrong answer the result shows the sum over paths that makes the right one: every
 path from the root down to the node, as the product of the local derivatives along it
 (∂e/∂a = 3 on each of the two edges of ``a * a``), so the learner sees which path or factor
-went missing. ``draw(root, highlight_nodes=result.wrong_nodes)`` colours the nodes that
-disagree (``result.draw()`` does the same).
+went missing. Every number printed on a path multiplies out as shown (the stepper's rule:
+more digits where rounding would break the product).
+
+The check leaves every ``.grad`` in the graph as it found it (it runs its own backward pass
+and puts the stored gradients back), so ``draw(root, highlight_nodes=result.wrong_nodes)``
+shows whatever the graph held before: zeros after ``zero_grad()``, say. ``result.draw()``
+colours the nodes that disagree and the paths into them, and shows the gradients the
+answers were checked against.
+
+The output is named as the stepper and the player name it
+(:func:`autograd.narrate.output_name`): ``∂y/∂x`` for a root labelled ``y``, else ``∂L/∂x``.
 
 When is an answer right? Hand-worked numbers are rounded, so the verdict allows for it.
 An answer is *right* when it is within ``rtol`` (1e-2, one percent) of the graph's value,
@@ -75,8 +84,9 @@ class Factor:
     local: float
     name: str
 
-    def text(self) -> str:
-        return f"{self.name} = {format_number(self.local)}"
+    def text(self, shown: str | None = None) -> str:
+        """``∂e/∂a = 3``; ``shown`` is the number as written, when more digits are needed."""
+        return f"{self.name} = {format_number(self.local) if shown is None else shown}"
 
 
 @dataclass(frozen=True)
@@ -170,12 +180,27 @@ class GradientCheck:
         return list(edges.values())
 
     def draw(self, **options: Any) -> Drawing:
-        """The graph with the disagreeing nodes (and the paths into them) in colour."""
+        """The graph with the disagreeing nodes (and the paths into them) in colour, each
+        record showing the gradient the answers were checked against (a fresh backward pass).
+
+        The graph's own ``.grad`` are left as they were.
+        """
         from autograd.drawing import draw
 
         options.setdefault("highlight_nodes", self.wrong_nodes)
         options.setdefault("highlight_edges", self.wrong_edges)
-        return draw(self.root, **options)
+        order = topological_order(self.root)
+        nodes = [node for node in order if _has_gradient(node)]
+        saved = [node.grad for node in nodes]
+        try:
+            for node, grad in _graph_gradients(self.root, order).items():
+                node.grad = grad
+            # the DOT text is made now, from these gradients; no note about earlier passes
+            options.setdefault("note", False)
+            return draw(self.root, **options)
+        finally:
+            for node, grad in zip(nodes, saved):
+                node.grad = grad
 
     # --- display ---
 
@@ -198,10 +223,12 @@ class GradientCheck:
                     "of the product of the local derivatives along each"
                 )
             lines = []
+            products = []
             for i, path in enumerate(row.paths, 1):
-                route = " → ".join(_name(node, self.root) for node in path.nodes)
-                factors = " × ".join(f.text() for f in path.factors) or "1"
-                lines.append((f"path {i}: {route}", f"{factors}  →  {format_number(path.product)}"))
+                route = " → ".join(self._node_name(node) for node in path.nodes)
+                factors, product = _path_text(path)
+                lines.append((f"path {i}: {route}", f"{factors}  →  {product}"))
+                products.append(product)
             note = ""
             if n > len(row.paths):
                 shown = math.fsum(p.product for p in row.paths)
@@ -211,8 +238,10 @@ class GradientCheck:
                     "Raise max_paths= to see more."
                 )
             elif n > 1:
-                total = _signed_sum([p.product for p in row.paths])
-                note = f"sum: {total} = {format_number(row.graph)}"
+                total = _signed_sum(products)  # the products as the path lines show them
+                adds = math.fsum(float(p) for p in products)
+                exact = any(format_number(adds, k) == format_number(row.graph, k) for k in (4, 3))
+                note = f"sum: {total} {'=' if exact else '≈'} {format_number(row.graph)}"
             if row.how:
                 guess = f"yours, {format_number(row.yours)}: {row.how}"
                 note = f"{note}\n{guess}" if note else guess
@@ -222,7 +251,7 @@ class GradientCheck:
         head = HEADINGS
         body = [(r.label, format_number(r.yours), format_number(r.graph), _verdict_text(r)) for r in self.rows]
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(4)]
-        out = [f"Your gradients of {self._root_name} against the graph's:", ""]
+        out = [f"{self._heading()}:", ""]
         for row in [head, *body]:
             out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
         right = sum(r.right for r in self.rows)
@@ -240,6 +269,19 @@ class GradientCheck:
             out.append("")
             out.append("not checked: " + ", ".join(self.not_checked))
         return "\n".join(out)
+
+    def _introduced(self) -> str:
+        """`` (L = tanh(a*b + c))`` when the output's name is not its label, else ``""``."""
+        from autograd.narrate import Namer
+
+        intro = Namer(self.root).introduce()
+        return f" ({intro})" if intro else ""
+
+    def _heading(self) -> str:
+        return f"Your gradients of {self._root_name} against the graph's{self._introduced()}"
+
+    def _node_name(self, node: Value) -> str:
+        return self._root_name if node is self.root else _name(node, self.root)
 
     def __repr__(self) -> str:
         return f"<GradientCheck of {self._root_name}: {sum(r.right for r in self.rows)} of {len(self.rows)} right>"
@@ -260,7 +302,7 @@ class GradientCheck:
             )
         parts = [
             "<div class='chainrule-check' style='font-family:sans-serif;font-size:15px;line-height:1.4'>",
-            f"<p>Your gradients of <b>{e(self._root_name)}</b> against the graph's: "
+            f"<p>Your gradients of <b>{e(self._root_name)}</b> against the graph's{e(self._introduced())}: "
             f"<b>{sum(r.right for r in self.rows)} of {len(self.rows)}</b> right.</p>",
             "<table style='border-collapse:collapse'>",
             "<tr>" + "".join(f"<th style='{cell}'>{h}</th>" for h in HEADINGS) + "</tr>",
@@ -315,7 +357,7 @@ def check_gradients(
             answer is not a real number, or an option has the wrong type.
         ValueError: ``rtol`` or ``atol`` is negative or not finite, or ``max_paths`` < 1.
     """
-    from autograd.narrate import require_value
+    from autograd.narrate import output_name, require_value
 
     require_value(root, "check_gradients()")
     if not isinstance(yours, Mapping):
@@ -361,8 +403,9 @@ def check_gradients(
         if not right:
             how = _diagnose(mine, graph[node], paths if count == len(paths) else (), rtol, atol)
         rows.append(Row(label, node, mine, graph[node], right, how, paths, count))
-    not_checked = [label for label in by_label if label not in answers]
-    return GradientCheck(root, rows, not_checked, rtol, max_paths, _root_name=_name(root, root))
+    # ∂root/∂root = 1 needs no checking: the root is never listed as not checked
+    not_checked = [label for label, nodes in by_label.items() if label not in answers and root not in nodes]
+    return GradientCheck(root, rows, not_checked, rtol, max_paths, _root_name=output_name(root, order))
 
 
 # --- the graph's side ---
@@ -435,8 +478,11 @@ def _paths(root: Value, target: Value, order: Sequence[Value]) -> Iterator[Path]
 
 
 def _factor(root: Value, child: Value, edge: int) -> Factor:
+    from autograd.narrate import output_name
+
     parent = child.parents[edge]
-    name = f"∂{_name(child, root)}/∂{_name(parent, root)}"
+    top = output_name(root) if child is root else _name(child, root)
+    name = f"∂{top}/∂{_name(parent, root)}"
     if child.parents.count(parent) > 1:  # a * a: say which edge
         name += f" (edge {edge + 1} of {display(child)})"
     return Factor(child, parent, edge, child.local_grads[edge], name)
@@ -490,12 +536,14 @@ def _diagnose(mine: float, graph: float, paths: Sequence[Path], rtol: float, ato
                     left = ", ".join(str(i + 1) for i in range(len(paths)) if i not in chosen)
                     missing = "paths" if len(paths) - size > 1 else "path"
                     return f"equals the sum over path{'s' if size > 1 else ''} {kept} alone: {missing} {left} missing?"
+    from autograd.narrate import SIGN_FLIPPED, half_of, twice  # the quizzes use the same words
+
     if graph != 0 and close(-graph):
-        return "the sign is flipped"
+        return SIGN_FLIPPED
     if graph != 0 and close(graph / 2):
-        return "half the graph's value: a factor of 2 missing?"
+        return half_of("the graph's value")
     if graph != 0 and close(graph * 2):
-        return "twice the graph's value: an extra factor of 2 (or a ½ dropped)?"
+        return twice("the graph's value")
     return ""
 
 
@@ -526,15 +574,24 @@ def _name(node: Value, root: Value | None = None) -> str:
     return f"{op}({', '.join(inner)})"
 
 
+def _path_text(path: Path) -> tuple[str, str]:
+    """``("∂L/∂d = 0.001341 × ∂d/∂e = 1", "0.001341")``: factors and product that multiply out as shown."""
+    from autograd.narrate import product_texts
+
+    if not path.factors:
+        return "1", "1"
+    shown, product = product_texts([f.local for f in path.factors], path.product)
+    return " × ".join(f.text(text) for f, text in zip(path.factors, shown)), product
+
+
 def _verdict_text(row: Row) -> str:
     return f"{row.verdict} ({row.how})" if row.how and row.right else row.verdict
 
 
-def _signed_sum(terms: Sequence[float]) -> str:
-    """``3 + 3 + 1``, ``-0.4985 - 0.2991``: each term after the first with its own sign."""
-    text = format_number(terms[0])
-    for term in terms[1:]:
-        shown = format_number(term)
+def _signed_sum(terms: Sequence[str]) -> str:
+    """``3 + 3 + 1``, ``-0.4985 - 0.2991``: each term (as shown) after the first with its own sign."""
+    text = terms[0]
+    for shown in terms[1:]:
         text += f" - {shown[1:]}" if shown.startswith("-") else f" + {shown}"
     return text
 

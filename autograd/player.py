@@ -7,7 +7,11 @@ to highlight, the gradients to write into the records, and the chain-rule step i
 it opens from disk and works offline.
 
 ``quiz=True`` asks before revealing each step: the learner types the contribution (or the
-parent's new gradient), and the player marks it and keeps score.
+parent's new gradient), and the player marks it and keeps score. An answer worked from the
+rounded numbers on the graph counts, as far as their rounding allows (``1 - 0.9993²`` for
+tanh's local derivative when the graph shows L = 0.9993; :func:`autograd.narrate.marking`),
+a wrong sign never does, and a wrong answer gets one more try, with what slipped named (the
+sign, the upstream forgotten, a factor of 2) before the step is shown.
 
 In Jupyter or VS Code, ``autograd.player(root)`` shows the player inline, in an iframe of
 its own, so any number of players work on one page.
@@ -26,7 +30,15 @@ from typing import Any
 
 from autograd.dot import GraphTooLargeError
 from autograd.graph import backward_steps
-from autograd.narrate import MAX_DIGITS, Namer, describe, earlier_passes_note, require_value, value_of
+from autograd.narrate import (
+    MAX_DIGITS,
+    Namer,
+    describe,
+    earlier_passes_note,
+    marking,
+    require_value,
+    value_of,
+)
 from autograd.numbers import DIGITS, format_number
 from autograd.value import Value
 
@@ -199,28 +211,36 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
             told = describe(step, name)
             child, parent = name.ids[value_of(step.node)], name.ids[value_of(step.parent)]
             same = sum(1 for p in step.node.parents[: step.edge] if p is step.parent)
-            steps.append(
-                {
-                    "node": child,
-                    "parent": parent,
-                    "edge": [[f"{parent}->{child}_op", f"{parent}->{child}"], same],
-                    "eq": told.equation(),
-                    "ask": told.question(),
-                    "total": told.total(),
-                    "grad": format_number(step.after, digits),
-                    "c": _number(step.contribution),
-                    "after": _number(step.after),
-                    "explain": told.explain(),
-                    "hint": f"{told.local_symbol} · {told.upstream_symbol} ({told.node} is "
-                    f"{name.how(value_of(step.node))}; {told.upstream_symbol} = {told.upstream})",
-                    "parent_symbol": told.parent_symbol,
-                }
-            )
+            frame: dict[str, Any] = {
+                "node": child,
+                "parent": parent,
+                "edge": [[f"{parent}->{child}_op", f"{parent}->{child}"], same],
+                "eq": told.equation(),
+                "ask": told.question(),
+                "total": told.total(),
+                "grad": format_number(step.after, digits),
+                "c": _number(step.contribution),
+                "after": _number(step.after),
+                "explain": told.explain(),
+                "parent_symbol": told.parent_symbol,
+            }
+            if quiz:
+                # The drawing shows its numbers to DIGITS significant digits: answers worked
+                # from them count, as far as their rounding allows (narrate.marking).
+                marks = marking(step, told, name, digits, DIGITS)
+                more = f"; to more digits, {marks.more}" if marks.more else ""
+                frame.update(
+                    contribution=told.contribution,
+                    hint=f"{told.local_symbol} · {told.upstream_symbol} ({told.node} is "
+                    f"{name.how(value_of(step.node))}{more}; {told.upstream_symbol} = {told.upstream})",
+                    **marks.data(),
+                )
+            steps.append(frame)
         svg = _svg(root, quiz)
     finally:
         for node, grad in zip(name.order, saved):
             node.grad = grad
-    root_name = name(root)
+    out, shown = name.output(), name.drawn(root)
     return {
         "svg": svg,
         "quiz": quiz,
@@ -228,9 +248,7 @@ def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[s
         "grads": start,
         "root": name.ids[root],
         "intro": name.introduce(),
-        "seed": f"Seed: ∂L/∂L = 1 at the output {root_name}"
-        if root_name == "L"
-        else f"Seed: ∂L/∂L = 1 at the output L = {root_name}",
+        "seed": f"Seed: ∂{out}/∂{out} = 1 at the output {out}" + ("" if shown == out else f" = {shown}"),
         "note": note,
         "steps": steps,
     }
@@ -258,8 +276,14 @@ TEMPLATE = """<!DOCTYPE html>
   body { font-family: Helvetica, Arial, sans-serif; color: #222; background: #fff; }
   .cr-player { box-sizing: border-box; height: 100%; min-height: 420px; display: flex;
     flex-direction: column; gap: .35em; padding: .6em .9em; }
+  /* Text rows keep their height in a short frame (a notebook's 420 px, a phone): only the
+     graph shrinks, down to its minimum; below that the page scrolls. */
+  .cr-player > * { flex-shrink: 0; }
   .cr-player h1 { font-size: 1.3em; margin: .1em 0; }
-  .cr-help { margin: 0; color: #555; font-size: .92em; }
+  .cr-help { margin: 0; color: #555; font-size: .92em; line-height: 1.6; }
+  .cr-help summary { cursor: pointer; }
+  .cr-help[open] summary { display: none; }
+  .cr-help-text { margin: 0; }
   .cr-note { margin: 0; padding: .3em .6em; background: #fff4ce; border-left: 4px solid #e0a800; }
   .cr-note:empty, .cr-intro:empty { display: none; }
   .cr-intro { margin: 0; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
@@ -278,7 +302,7 @@ TEMPLATE = """<!DOCTYPE html>
   .cr-verdict.right { color: #1a7f37; font-weight: bold; }
   .cr-verdict.wrong { color: #b42318; }
   .cr-score { font-weight: bold; }
-  .cr-viewport { flex: 0 1 auto; min-height: 200px; overflow: auto; border: 1px solid #ddd;
+  .cr-player > .cr-viewport { flex: 0 1 auto; min-height: 160px; overflow: auto; border: 1px solid #ddd;
     background: #fff; cursor: grab; touch-action: pan-x pan-y; }
   .cr-viewport.dragging { cursor: grabbing; user-select: none; }
   .cr-viewport svg { display: block; }
@@ -286,15 +310,18 @@ TEMPLATE = """<!DOCTYPE html>
   .cr-viewport .lit polyline { stroke: #d62728; stroke-width: 2.5px; }
   .cr-viewport g.edge.lit polygon { fill: #d62728; }
   .cr-viewport text.fresh { fill: #d62728; font-weight: bold; }
-  kbd { border: 1px solid #bbb; border-radius: 3px; padding: 0 .25em; font-size: .9em; }
+  kbd { border: 1px solid #bbb; border-radius: 3px; padding: 0 .3em; font-size: max(13px, 1em);
+    font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; }
+  @media (max-width: 480px) { .cr-player h1 { font-size: 1.1em; } .cr-equation { font-size: 1em; } }
 </style>
 </head>
 <body>
 <div class="cr-player {{QUIZ}}">
 <h1>{{TITLE}}</h1>
-<p class="cr-help">Each step applies the chain rule along one edge: the parent's gradient grows by the
-edge's local derivative times the gradient arriving from above. Keys: <kbd>&larr;</kbd> <kbd>&rarr;</kbd>,
-<kbd>+</kbd> <kbd>&minus;</kbd> to zoom; drag the graph to pan.</p>
+<details class="cr-help" open><summary>How it works</summary><p class="cr-help-text">Each step applies the
+chain rule along one edge: the parent's gradient grows by the edge's local derivative times the gradient
+arriving from above. Keys: <kbd>&larr;</kbd> <kbd>&rarr;</kbd>, <kbd>+</kbd> <kbd>&minus;</kbd> to zoom;
+drag the graph to pan.</p></details>
 <p class="cr-intro"></p>
 <p class="cr-note" role="note"></p>
 <div class="cr-controls">
@@ -365,6 +392,9 @@ for (const s of steps) {
   grads.push(next);
 }
 
+// In a short or narrow frame (a notebook's 420 px, a phone) the help folds into one line.
+if (window.innerHeight < 560 || window.innerWidth < 520) { $("help").open = false; }
+
 // --- state ---
 let current = 0, timer = null;
 const revealed = steps.map(() => !quiz);
@@ -373,11 +403,15 @@ const slider = $("slider");
 slider.max = String(last);
 $("intro").textContent = data.intro;
 $("note").textContent = data.note;
+const tries = steps.map(() => null);  // the first wrong answer of a step still open: one more try
 if (quiz) {
   $("play").hidden = true;
-  $("help").textContent = "Before each step is shown, type its contribution local \u00d7 upstream (a number, " +
-    "or a product such as -3*0.25; 3 significant digits are enough) and press Enter; Enter again moves on. " +
-    "\u2190 \u2192 move between steps; + \u2212 zoom; drag the graph to pan.";
+  $("help-text").innerHTML = "Before each step is shown, type its contribution local \u00d7 upstream (a number, " +
+    "or arithmetic such as -3*0.25 or 1 - 0.9993^2) and press Enter; Enter again moves on. " +
+    "3 significant digits are enough, and an answer worked from the rounded numbers on the graph counts, " +
+    "as far as their rounding allows. " +
+    "A wrong answer gets one more try. Keys: <kbd>\u2190</kbd> <kbd>\u2192</kbd> move between steps, " +
+    "<kbd>+</kbd> <kbd>\u2212</kbd> zoom; drag the graph to pan.";
 }
 
 function stepAt(i) { return i > 0 ? steps[i - 1] : null; }
@@ -421,10 +455,11 @@ function words(i) {
     $("equation").textContent = s.ask + " ?";
     $("total").textContent = "Type the contribution " + s.hint + " (or the new " + s.parent_symbol +
       "), then Enter.";
+    const tried = tries[i - 1];
     answer.readOnly = false;
-    answer.value = "";
-    verdict.textContent = "";
-    verdict.className = "cr-verdict";
+    answer.value = tried ? tried.answer : "";
+    verdict.textContent = tried ? tried.text : "";
+    verdict.className = "cr-verdict" + (tried ? " wrong" : "");
   } else {
     $("equation").textContent = s.eq;
     $("total").textContent = s.total;
@@ -443,9 +478,11 @@ function score() {
   $("score").textContent = "Score " + right + " / " + asked.length;
 }
 
+let shownLit = [];
 function show(i) {
   current = Math.max(0, Math.min(last, i));
   const lit = paint(current);
+  shownLit = lit;
   words(current);
   score();
   $("counter").textContent = "step " + current + " of " + last;
@@ -462,8 +499,10 @@ function forward() {
 
 // --- quiz ---
 function read(text) {
-  // numbers and + - * / ( ), also × · − ; never eval
-  const src = text.replace(/[\u00d7\u00b7]/g, "*").replace(/\u2212/g, "-").replace(/\s+/g, "");
+  // numbers and + - * / ( ) and powers (^ or **, exponent at most 10), also × · − ² ³; never eval.
+  // The same answers as narrate.read_answer, with the same precedence (-2^2 is -4).
+  const src = text.replace(/[\u00d7\u00b7]/g, "*").replace(/\u2212/g, "-").replace(/\u00b2/g, "^2")
+    .replace(/\u00b3/g, "^3").replace(/\*\*/g, "^").replace(/\s+/g, "");
   let at = 0;
   const fail = () => { throw new Error("not a number"); };
   function number() {
@@ -473,15 +512,28 @@ function read(text) {
     return Number(m[0]);
   }
   function atom() {
-    if (src[at] === "-") { at++; return -atom(); }
-    if (src[at] === "+") { at++; return atom(); }
     if (src[at] === "(") { at++; const v = sum(); if (src[at] !== ")") { fail(); } at++; return v; }
     return number();
   }
+  function power() {
+    const base = atom();
+    if (src[at] !== "^") { return base; }
+    at++;
+    const exponent = unary();
+    if (Math.abs(exponent) > 10) { fail(); }
+    const v = Math.pow(base, exponent);
+    if (Number.isNaN(v)) { fail(); }
+    return v;
+  }
+  function unary() {
+    if (src[at] === "-") { at++; return -unary(); }
+    if (src[at] === "+") { at++; return unary(); }
+    return power();
+  }
   function product() {
-    let v = atom();
+    let v = unary();
     while (src[at] === "*" || src[at] === "/") {
-      const op = src[at++], w = atom();
+      const op = src[at++], w = unary();
       v = op === "*" ? v * w : v / w;
     }
     return v;
@@ -508,30 +560,55 @@ function close(answer, truth) {
   return Math.abs(answer - truth) <= tol * (1 + 1e-9);
 }
 
+function within(x, range) { return !!range && x >= range[0] && x <= range[1]; }
+
+function mark(value, s) {
+  // As narrate.Marking.mark: right to 3 digits, or as near as the graph's rounded numbers
+  // allow (s.accept, worked out in Python); else, when it can be told, what slipped.
+  if (close(value, Number(s.c))) { return ["right", ""]; }
+  if (within(value, s.accept[0])) { return ["rounded", ""]; }
+  if (close(value, Number(s.after))) { return ["after", ""]; }
+  if (within(value, s.accept[1])) { return ["after rounded", ""]; }
+  const slip = s.slips.find((x) => value >= x[0] && value <= x[1]);
+  return ["wrong", slip ? slip[2] : ""];
+}
+
 function judge(text) {
-  const s = stepAt(current);
+  const s = stepAt(current), i = current - 1;
   let verdict;
   if (text.trim() === "") {
     verdict = { kind: "shown", answer: "", text: "Shown without an answer: " + s.explain };
   } else {
     let value;
     try { value = read(text); } catch (e) {
-      $("verdict").textContent = "Type a number, or a product such as -3 * 0.25.";
+      $("verdict").textContent = "Type a number, or arithmetic such as -3 * 0.25 or 1 - 0.9993^2.";
       $("verdict").className = "cr-verdict wrong";
       return;
     }
-    const c = Number(s.c), after = Number(s.after);
-    if (close(value, c)) {
-      verdict = { kind: "right", answer: text, text: "\u2713 Right: " + s.explain };
-    } else if (close(value, after)) {
-      const what = "\u2713 Right, that is the new " + s.parent_symbol + ": ";
+    const [kind, slip] = mark(value, s);
+    const right = "\u2713 Right" + (tries[i] ? " on the second try" : "");
+    const rounded = ", as near as the rounded numbers on the graph allow (to more digits, " + s.contribution + ")";
+    if (kind === "right") {
+      verdict = { kind: "right", answer: text, text: right + ": " + s.explain };
+    } else if (kind === "rounded") {
+      verdict = { kind: "right", answer: text, text: right + rounded + ": " + s.explain };
+    } else if (kind === "after" || kind === "after rounded") {
+      const what = right + ", that is the new " + s.parent_symbol + (kind === "after" ? "" : rounded) + ": ";
       verdict = { kind: "right", answer: text, text: what + s.explain };
+    } else if (!tries[i]) {
+      tries[i] = { answer: text, text: "\u2717 Not yet" + (slip ? ": " + slip : "") +
+        ". One more try (Enter on an empty answer shows it)." };
+      $("verdict").textContent = tries[i].text;
+      $("verdict").className = "cr-verdict wrong";
+      $("answer").select();
+      return;
     } else {
-      verdict = { kind: "wrong", answer: text, text: "\u2717 Not quite. The contribution is " + s.explain };
+      const why = slip ? " (" + slip + ")" : "";
+      verdict = { kind: "wrong", answer: text, text: "\u2717 Not quite" + why + ". The contribution is " + s.explain };
     }
   }
-  verdicts[current - 1] = verdict;
-  revealed[current - 1] = true;
+  verdicts[i] = verdict;
+  revealed[i] = true;
   show(current);
 }
 
@@ -574,10 +651,12 @@ function reveal(lit) {
   if (b.left < v.left || b.right > v.right) { view.scrollLeft += (b.left + b.right) / 2 - (v.left + v.right) / 2; }
   if (b.top < v.top || b.bottom > v.bottom) { view.scrollTop += (b.top + b.bottom) / 2 - (v.top + v.bottom) / 2; }
 }
-$("in").addEventListener("click", () => zoom(scale * 1.25));
-$("out").addEventListener("click", () => zoom(scale / 1.25));
-$("fit").addEventListener("click", () => zoom(fitScale()));
-$("one").addEventListener("click", () => zoom(1));
+// A zoom by button or key keeps the lit step in view (1:1 used to leave it off-screen).
+function zoomTo(s) { zoom(s); reveal(shownLit); }
+$("in").addEventListener("click", () => zoomTo(scale * 1.25));
+$("out").addEventListener("click", () => zoomTo(scale / 1.25));
+$("fit").addEventListener("click", () => zoomTo(fitScale()));
+$("one").addEventListener("click", () => zoomTo(1));
 view.addEventListener("wheel", (event) => {
   if (!event.ctrlKey) { return; }  // plain wheel scrolls; ctrl + wheel (and pinch) zooms
   event.preventDefault();
@@ -631,10 +710,10 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "ArrowLeft") { stop(); show(current - 1); event.preventDefault(); }
   else if (typing) { return; }
   else if (event.key === "Enter" && event.target.tagName !== "BUTTON") { stop(); forward(); }
-  else if (event.key === "+" || event.key === "=") { zoom(scale * 1.25); }
-  else if (event.key === "-") { zoom(scale / 1.25); }
-  else if (event.key === "f") { zoom(fitScale()); }
-  else if (event.key === "1") { zoom(1); }
+  else if (event.key === "+" || event.key === "=") { zoomTo(scale * 1.25); }
+  else if (event.key === "-") { zoomTo(scale / 1.25); }
+  else if (event.key === "f") { zoomTo(fitScale()); }
+  else if (event.key === "1") { zoomTo(1); }
 });
 zoom(Math.min(1, Math.max(LEGIBLE, fitScale())));
 show(0);

@@ -12,7 +12,9 @@ terminal (a pipe, a file, or none at all) it runs straight through, as with ``--
 
 With ``--quiz`` it asks before revealing each step: type the contribution
 local × upstream (a number, or a product such as ``-3 * 0.25``; 3 significant digits are
-enough), or the parent's new gradient; Enter alone shows the answer. It keeps score.
+enough, and so is an answer worked from the rounded numbers printed, as far as their
+rounding allows), or the parent's new gradient; Enter alone shows the answer. A wrong
+answer gets one more try. It keeps score.
 Answers are read one line each from standard input, so they may come from a pipe or a
 file; when the input runs out, the remaining steps are shown. With no standard input at
 all (closed), --quiz asks nothing and shows every step.
@@ -44,7 +46,7 @@ from autograd.narrate import (
     StepText,
     describe,
     earlier_passes_note,
-    is_right,
+    marking,
     read_answer,
     require_value,
     symbol,
@@ -110,10 +112,21 @@ def read_line(prompt: str) -> str:
 
 
 def quiz_step(
-    told: StepText, ask: Callable[[str], str], out: Callable[[str], object], score: Score, digits: int
+    told: StepText,
+    ask: Callable[[str], str],
+    out: Callable[[str], object],
+    score: Score,
+    digits: int,
+    name: Namer | None = None,
 ) -> bool:
-    """Ask for one step's contribution; return False when the learner has left (end of input)."""
+    """Ask for one step's contribution (two tries); return False when the learner has left (end of input)."""
+    step = told.step
+    name = name or Namer(value_of(step.node))
+    marks = marking(step, told, name, digits, digits)
     out(f"  {told.question()} ?")
+    if marks.more:
+        out(f"  (to more digits than printed: {marks.more})")
+    tried = False
     while True:
         try:
             text = ask("  your answer> ")
@@ -129,15 +142,25 @@ def quiz_step(
         except AnswerError as error:
             out(f"  {error}: type a number, or a product such as -3 * 0.25 (Enter alone shows the answer)")
             continue
+        kind, slip = marks.mark(answer, step.contribution, step.after, digits)
+        right = "✓ right" + (" on the second try" if tried else "")
+        rounded = f", as near as the rounded numbers allow (to more digits, {told.contribution})"
+        if kind == "wrong" and not tried:
+            tried = True
+            out(f"  ✗ not yet{': ' + slip if slip else ''}. One more try (Enter alone shows it).")
+            continue
         score.asked += 1
-        if is_right(answer, told.step.contribution, digits):
+        if kind in ("right", "rounded"):
             score.right += 1
-            out(f"  ✓ right: {told.explain()}")
-        elif is_right(answer, told.step.after, digits):
+            out(f"  {right}{rounded if kind == 'rounded' else ''}: {told.explain()}")
+        elif kind in ("after", "after rounded"):
             score.right += 1
-            out(f"  ✓ right, that is the new {told.parent_symbol}: {told.explain()}")
+            out(
+                f"  {right}, that is the new {told.parent_symbol}{rounded if kind != 'after' else ''}: {told.explain()}"
+            )
         else:
-            out(f"  ✗ not quite ({text.strip()}). The contribution is {told.explain()}")
+            why = f"; {slip}" if slip else ""
+            out(f"  ✗ not quite ({text.strip()}{why}). The contribution is {told.explain()}")
         break
     out(f"  {score}")
     return True
@@ -178,9 +201,13 @@ def step_through(
     if note:
         out(f"\nNote: {note}.")
     total = count_steps(name)
-    out("\nBackward pass: seed ∂L/∂L = 1, then one edge at a time, outputs first.")
+    root_name = name.output()
+    out(f"\nBackward pass: seed ∂{root_name}/∂{root_name} = 1, then one edge at a time, outputs first.")
     if ask is not None:
-        out("Quiz: type each contribution local × upstream (or the parent's new gradient); Enter alone shows it.")
+        out(
+            "Quiz: type each contribution local × upstream (or the parent's new gradient); Enter alone shows it."
+            "\nAn answer worked from the rounded numbers printed counts, and a wrong one gets one more try."
+        )
     score = Score()
     count = 0
     for count, step in enumerate(backward_steps(root), start=1):
@@ -190,7 +217,7 @@ def step_through(
         node = value_of(step.node)
         where = f"at {name(node)} ({name.how(node)})"
         out(f"\nstep {count} of {total}: {where}, upstream {told.upstream_symbol} = {told.upstream}")
-        if ask is not None and not quiz_step(told, ask, out, score, digits):
+        if ask is not None and not quiz_step(told, ask, out, score, digits, name):
             ask = None  # end of input: show the rest
             out("  (no more answers: showing the remaining steps)")
         out("  " + told.equation())
@@ -198,7 +225,7 @@ def step_through(
     out("\nDone. Final gradients of the leaves:")
     for node in name.order:
         if not node.parents and node.requires_grad:
-            out(f"  ∂L/∂{symbol(name(node))} = {format_number(node.grad, digits)}")
+            out(f"  ∂{root_name}/∂{symbol(name(node))} = {format_number(node.grad, digits)}")
     if score.asked:
         out(f"\nQuiz {score}.")
     return count

@@ -67,7 +67,8 @@ draw(L)
 # %%
 for node in (e, d, L):
     parents = ", ".join(p.label for p in node.parents)
-    print(f"{node.label} = {node.op}({parents}):  local_grads = {node.local_grads}")
+    local = ", ".join(format_number(g) for g in node.local_grads)
+    print(f"{node.label} = {node.op}({parents}):  local_grads = ({local})")
 assert e.local_grads == (b.data, a.data)
 assert d.local_grads == (1.0, 1.0)
 assert L.local_grads[0] == 1 - math.tanh(d.data) ** 2
@@ -153,7 +154,8 @@ L.zero_grad()  # start from a clean slate, as a first backward() would
 player(L)
 
 # %% [markdown]
-# The fan-out graph: watch `x` receive three contributions. (Any number of players work on one
+# The fan-out graph: watch `x` receive three contributions. The output here is called `y`, so
+# the player writes ∂y/∂x, as `check_gradients` below does. (Any number of players work on one
 # page: each lives in its own frame.)
 
 # %%
@@ -175,21 +177,27 @@ player(y)
 check_gradients(y, {"x": 4.0, "x²": 1.0})
 
 # %% [markdown]
-# And for `L`: ∂L/∂a is right to the digit given, but the sign of ∂L/∂b is wrong. `draw`
-# highlights the nodes that disagree.
+# And for `L`: ∂L/∂a is right to the digit given, but the sign of ∂L/∂b is wrong.
+#
+# `check_gradients` runs its own backward pass and leaves every `.grad` as it found it (here 0:
+# the player above started from a clean slate). So `draw(L, highlight_nodes=result.wrong_nodes)`
+# would show zeros; `result.draw()` draws the gradients it checked against, with the nodes that
+# disagree (and the path into them) in red.
 
 # %%
 result = check_gradients(L, {"a": -0.004, "b": -0.0027, "e": 0.00134})
 result
 
 # %%
-draw(L, highlight_nodes=result.wrong_nodes)
+result.draw()
 
 # %% [markdown]
 # ## 9. Quiz yourself
 #
 # `player(root, quiz=True)` asks for each contribution (local × upstream) before revealing it,
-# and keeps score. Type a number and press Enter.
+# and keeps score. Type a number and press Enter. An answer worked from the rounded numbers on
+# the graph counts (1 − 0.9993² for tanh's local derivative, say), and a wrong answer gets one
+# more try before the step is shown.
 
 # %%
 player(L, quiz=True)

@@ -37,7 +37,7 @@ def test_right_answers_are_right_and_the_rest_is_listed_as_not_checked() -> None
     assert result.all_right and result.wrong == [] and result.wrong_nodes == []
     assert [row.label for row in result.rows] == ["a", "b"]
     assert all(row.verdict == "right" for row in result.rows)
-    assert sorted(result.not_checked) == ["L", "c", "d", "e"]
+    assert sorted(result.not_checked) == ["c", "d", "e"]  # not L: ∂L/∂L = 1 needs no checking
     text = str(result)
     assert "2 of 2 right" in text and "not checked: " in text
     assert "path" not in text  # nothing to explain
@@ -170,7 +170,9 @@ def test_unlabelled_nodes_are_named_by_their_op() -> None:
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     L = (a * b).tanh()
     result = check_gradients(L, {"a": 0.0})
-    assert [f.name for f in result.rows[0].paths[0].factors] == ["∂root/∂(a*b)", "∂(a*b)/∂a"]
+    # an unlabelled root is called L, as the stepper and the player call it
+    assert [f.name for f in result.rows[0].paths[0].factors] == ["∂L/∂(a*b)", "∂(a*b)/∂a"]
+    assert str(result).startswith("Your gradients of L against the graph's (L = tanh(…)=")
 
 
 def test_tolerance_follows_the_digits_given() -> None:
@@ -217,7 +219,8 @@ def test_html_table_escapes_labels_and_marks_verdicts() -> None:
     assert "<table" in page and "&lt;x&gt;" in page and "<x>" not in page
     assert "WRONG" in page and "y &amp; z" in page
     assert page.count("<li>") == 2  # both paths
-    assert repr(result) == "<GradientCheck of y & z: 0 of 1 right>"
+    # a label that is no plain name is introduced, and the output called L, as in the stepper
+    assert repr(result) == "<GradientCheck of L: 0 of 1 right>" and "(L = y &amp; z)" in page
 
 
 def test_draw_highlights_the_wrong_nodes() -> None:
@@ -237,6 +240,44 @@ def test_the_sum_line_writes_each_sign_once() -> None:
     z.label = "z"
     text = str(check_gradients(z, {"s": -0.5}))
     assert "sum: -0.5 - 0.25 = -0.75" in text
+
+
+def test_every_printed_path_product_multiplies_out() -> None:
+    # Was "1.246 × -0.4 → -0.4985" (the shown factors give -0.4984), in notebook 03 and §4.
+    import re
+    from decimal import Decimal
+
+    s, t = Value(0.6, label="s"), Value(-0.4, label="t")
+    x = s * t
+    y = s + t.tanh()
+    z = x * y.exp()
+    x.label, y.label, z.label = "x", "y", "z"
+    L, _ = readme_example()
+    texts = [str(check_gradients(z, {"s": -0.5, "t": 0.1})), str(check_gradients(L, {"a": 1.0, "b": 1.0}))]
+    lines = [line for text in texts for line in text.splitlines() if "  →  " in line]
+    assert len(lines) == 6
+    for line in lines:
+        factors, product = line.split("  →  ")
+        numbers = [float(n) for n in re.findall(r"= (\S+)", factors)]
+        worked = math.prod(numbers)
+        exponent = Decimal(product.strip()).as_tuple().exponent
+        assert isinstance(exponent, int)
+        assert abs(worked - float(product)) <= 0.5 * 10.0**exponent * (1 + 1e-9), line
+    # the sum line adds the products as the path lines show them
+    [first, second] = [line.split("  →  ")[1] for line in lines[:2]]
+    assert f"sum: {first} - {second[1:]} = -0.7975" in texts[0]
+    assert abs(float(first) + float(second) - -0.7975) <= 0.00005
+
+
+def test_draw_shows_the_gradients_checked_against_and_leaves_the_graph_alone() -> None:
+    # Notebook 01 drew every gradient as 0: the graph's .grad had been zeroed before the check.
+    L, nodes = readme_example()
+    L.zero_grad()
+    result = check_gradients(L, {"a": -0.004, "b": -0.0027})
+    source = result.draw().source
+    assert "grad -0.004023" in source and "grad 0.002682" in source
+    assert all(node.grad == 0.0 for node in nodes.values())  # still zero: the check changes nothing
+    assert "grad 0.002682" not in draw(L).source
 
 
 # --- bad input -------------------------------------------------------------------------------

@@ -79,8 +79,8 @@ def test_a_graph_too_big_to_step_is_refused_with_a_reason():
 def test_the_players_equations_are_the_steppers():
     root = readme_example()
     data = Player(root).data
-    steps = list(backward_steps(readme_example()))
-    name = Namer(readme_example())
+    name = Namer(root)
+    steps = list(backward_steps(root))
     assert [f["eq"] for f in data["steps"]] == [equation(s, name) for s in steps]
     assert data["seed"] == "Seed: ∂L/∂L = 1 at the output L"
 
@@ -255,6 +255,90 @@ def test_players_shown_by_a_notebook_kernel_work_side_by_side(browser, tmp_path)
     one.locator(".cr-prev").click()
     assert one.locator(".cr-equation").inner_text().startswith("Seed")
     assert two.locator(".cr-counter").inner_text() == "step 1 of 4"
+    assert errors == []
+
+
+# The rows of text (heading, help, controls, equation, total or hint, answer box, verdict, the
+# graph): where each one's box and the text in it reach. A row squeezed by the flex layout keeps a
+# small box while its text spills over the next row, so the text's own extent counts too.
+OVERLAPS = """() => {
+    const rows = [...document.querySelectorAll(
+        '.cr-player > *:not(script), .cr-answer, .cr-verdict')]
+        .filter(e => e.getClientRects().length && getComputedStyle(e).display !== 'none');
+    const extent = (e) => {
+        const box = e.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const text = range.getBoundingClientRect();
+        const folded = e.tagName === 'DETAILS' && !e.open;
+        if (!text.width || folded || e.classList.contains('cr-viewport')) { return box; }
+        return { left: Math.min(box.left, text.left), right: Math.max(box.right, text.right),
+                 top: Math.min(box.top, text.top), bottom: Math.max(box.bottom, text.bottom) };
+    };
+    const hits = [];
+    for (let i = 0; i < rows.length; i++) {
+        for (let j = i + 1; j < rows.length; j++) {
+            const e = rows[i], f = rows[j];
+            if (e.contains(f) || f.contains(e)) { continue; }
+            const a = extent(e), b = extent(f);
+            const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 ||
+                a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+            if (!apart) { hits.push(e.className + ' / ' + f.className); }
+        }
+    }
+    return hits;
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quiz", [False, True], ids=["player", "quiz"])
+def test_text_rows_never_overlap_in_a_narrow_notebook_frame(browser, tmp_path, quiz):
+    # The notebook's frame is 420 px tall; at 370 px wide (VS Code's side panel, a phone) the
+    # rows of text were squeezed on top of each other: the hint was drawn over the answer box.
+    shown = player(readme_example(), quiz=quiz)
+    notebook = tmp_path / "narrow.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body style='margin:0'>{shown._repr_html_()}</body></html>")
+    for width in (370, 1100):
+        page, errors = open_page(browser, notebook, width, 440)
+        frame = page.frame_locator("iframe").first
+        for _ in range(3):
+            frame.locator(".cr-next").click()
+            hits = frame.locator("body").evaluate(f"(body) => ({OVERLAPS})()")
+            assert hits == [], f"at {width}px: {hits}"
+        if quiz:
+            frame.locator(".cr-answer").fill("5")
+            frame.locator(".cr-answer").press("Enter")
+            assert frame.locator(".cr-verdict").inner_text().startswith("✗ Not yet")
+            assert frame.locator("body").evaluate(f"(body) => ({OVERLAPS})()") == []
+        # the graph is still there, at a usable height, below the text (the frame scrolls)
+        view = frame.locator(".cr-viewport").bounding_box()
+        assert view is not None and view["height"] >= 150
+        assert errors == []
+        page.close()
+
+
+@pytest.mark.slow
+def test_a_zoom_keeps_the_lit_step_in_view_and_the_key_glyphs_are_legible(browser, tmp_path):
+    path = write_player(readme_example(), tmp_path / "backprop.html")
+    page, errors = open_page(browser, path)
+    sizes = page.eval_on_selector_all("kbd", "ks => ks.map(k => parseFloat(getComputedStyle(k).fontSize))")
+    assert sizes and min(sizes) >= 12  # were about 8 px
+    inside = """() => {
+        const view = document.querySelector('.cr-viewport');
+        const v = view.getBoundingClientRect();
+        const node = [...view.querySelectorAll('g.node.lit')].find(
+            g => g.querySelector('title').textContent === view.dataset.parent);
+        const r = node.getBoundingClientRect();
+        return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom;
+    }"""
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")  # step 4: a, at the far left, gets its gradient
+    for button in (".cr-one", ".cr-in", ".cr-in", ".cr-fit", ".cr-one"):
+        page.click(button)
+        assert page.evaluate(inside), f"after {button} the node being updated is out of view"
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    assert page.evaluate(inside)
     assert errors == []
 
 

@@ -19,7 +19,11 @@ def test_answers_are_numbers_or_simple_arithmetic_never_evaluated():
     assert read_answer("2·0.5") == 1.0
     assert read_answer("−1.5e-3") == -0.0015
     assert read_answer("(1 - 0.25) / 3") == 0.25
-    for bad in ("", "abc", "__import__('os')", "2 ** 3 ** 99", "1/0", "[1]"):
+    # powers, for tanh's 1 - L²: ^, ** and ², exponents up to 10, -2^2 = -(2^2) as in maths
+    assert read_answer("1 - 0.9993^2") == read_answer("1 - 0.9993**2") == read_answer("1 − 0.9993²")
+    assert read_answer("1 - 0.9993^2") == pytest.approx(1 - 0.9993**2)
+    assert read_answer("-2^2") == -4.0 and read_answer("2**-1") == 0.5
+    for bad in ("", "abc", "__import__('os')", "2 ** 3 ** 99", "1/0", "[1]", "2^11", "(-8)**0.5", "0**-1"):
         with pytest.raises(AnswerError):
             read_answer(bad)
 
@@ -33,6 +37,58 @@ def test_the_tolerance_suits_four_shown_digits():
     assert is_right(float("inf"), float("inf")) and not is_right(1e308, float("inf"))
 
 
+def marks_of(expression, bindings, index=0):
+    from autograd import backward_steps
+    from autograd.narrate import Namer, describe, marking
+
+    root = build(expression, dict(bindings))[0]
+    name = Namer(root)
+    step = list(backward_steps(root))[index]
+    told = describe(step, name)
+    marks = marking(step, told, name)
+
+    def mark(answer):
+        return marks.mark(answer, step.contribution, step.after)
+
+    return marks, mark
+
+
+def test_an_answer_worked_from_the_rounded_numbers_shown_counts():
+    # The graph shows L = 0.9993; 1 - 0.9993² = 0.0014 was marked wrong (tolerance 1e-5 around 0.001341).
+    marks, mark = marks_of(*README)
+    assert mark(0.001341)[0] == "right" and mark(0.00134)[0] == "right"
+    assert mark(1 - 0.9993**2)[0] == "rounded" and mark(0.0014)[0] == "rounded"
+    assert mark(0.0012)[0] == "wrong" and mark(0.002)[0] == "wrong" and mark(0.01)[0] == "wrong"
+    assert mark(-0.0014) == ("wrong", "the sign is flipped")  # a wrong sign stays wrong
+    assert mark(-0.001341) == ("wrong", "the sign is flipped")
+    assert mark(1.0)[1].startswith("that is the upstream ∂L/∂L alone")
+    assert mark(0.002682)[1].startswith("twice the contribution")
+    assert marks.more == "L = 0.99933"  # the hint gives L to as many digits as the answer needs
+    # a step whose inputs are exact allows no more than 3 digits' slack
+    marks, mark = marks_of(*README, index=3)  # ∂L/∂a += -3 × 0.001341
+    assert marks.more == "" and mark(-0.00402)[0] == "right" and mark(-0.0041)[0] == "wrong"
+    assert mark(-3.0)[1].startswith("that is the local derivative ∂(a*b)/∂a alone")
+    assert mark(0.001341)[1].startswith("that is the upstream ∂L/∂(a*b) alone")
+
+
+def test_rounding_that_swamps_the_number_allows_only_what_the_shown_numbers_give():
+    # tanh(10) shows as 1: 1 - 1² = 0 is what the screen gives, and the truth 8.2e-9 is right;
+    # 0.001 (anything up to the rounding of "1") is not.
+    marks, mark = marks_of("tanh(5*x)", {"x": 2.0})
+    assert mark(0.0)[0] == "rounded" and mark(8.245e-9)[0] == "right"
+    assert mark(0.001)[0] == "wrong" and mark(-1e-9)[0] == "wrong"
+    assert marks.more.startswith("L = 0.99999999")
+
+
+def test_the_shared_slip_words_are_check_gradients_words():
+    from autograd.check import check_gradients
+    from autograd.narrate import SIGN_FLIPPED
+
+    root = build(*README)[0]
+    result = check_gradients(root, {"a*b": -0.001341})
+    assert result.rows[0].how == SIGN_FLIPPED
+
+
 def test_terminal_quiz_in_a_pseudo_terminal():
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
@@ -43,14 +99,24 @@ def test_terminal_quiz_in_a_pseudo_terminal():
         timeout=60,
     )
     try:
-        child.expect_exact("∂L/∂(a*b + c) += ∂(tanh(a*b + c))/∂(a*b + c) · ∂L/∂(tanh(a*b + c)) = ?")
+        # the root's local derivative is written as tanh's, never as the gradient ∂L/∂(a*b + c)
+        child.expect_exact("∂L/∂(a*b + c) += ∂tanh(a*b + c)/∂(a*b + c) · ∂L/∂L = ?")
+        child.expect_exact("(to more digits than printed: L = 0.99933)")
         child.expect_exact("your answer> ")
-        child.sendline("0.00134")  # right to 3 digits
-        child.expect_exact("✓ right")
+        child.sendline("0.0014")  # 1 - 0.9993², from the printed L: counts
+        child.expect_exact("✓ right, as near as the rounded numbers allow (to more digits, 0.001341)")
         child.expect_exact("score 1/1")
         child.expect_exact("your answer> ")
-        child.sendline("1")  # wrong: forgot the upstream
-        child.expect_exact("✗ not quite (1). The contribution is local × upstream = ∂(a*b + c)/∂(a*b) · ∂L/∂(a*b + c)")
+        child.sendline("1")  # wrong: forgot the upstream; one more try
+        child.expect_exact(
+            "✗ not yet: that is the local derivative ∂(a*b + c)/∂(a*b) alone: multiply it by the upstream ∂L/∂(a*b + c)"
+        )
+        child.expect_exact("your answer> ")
+        child.sendline("-0.001341")  # wrong again: the sign
+        child.expect_exact(
+            "✗ not quite (-0.001341; the sign is flipped). The contribution is local × upstream = "
+            "∂(a*b + c)/∂(a*b) · ∂L/∂(a*b + c)"
+        )
         child.expect_exact("= 1 × 0.001341 = 0.001341")
         child.expect_exact("score 1/2")
         child.expect_exact("your answer> ")
@@ -65,8 +131,11 @@ def test_terminal_quiz_in_a_pseudo_terminal():
         child.expect_exact("shown: local × upstream = ∂(a*b)/∂a · ∂L/∂(a*b) = -3 × 0.001341 = -0.004023")
         child.expect_exact("score 2/4")
         child.expect_exact("your answer> ")
-        child.sendline("0.002682")  # b's new gradient counts too
-        child.expect_exact("✓ right")
+        child.sendline("5")
+        child.expect_exact("✗ not yet. One more try")
+        child.expect_exact("your answer> ")
+        child.sendline("0.002682")  # right on the second try
+        child.expect_exact("✓ right on the second try: local × upstream = ∂(a*b)/∂b")
         child.expect_exact("Quiz score 3/5.")
         child.expect(pexpect.EOF)
     finally:
@@ -114,12 +183,17 @@ def test_quiz_in_the_player_keyboard_only(browser, tmp_path):
 
     page.keyboard.press("ArrowRight")
     assert page.inner_text(".cr-equation") == steps[0]["ask"] + " ?"
+    assert page.inner_text(".cr-equation").startswith("∂L/∂(a*b + c) += ∂tanh(a*b + c)/∂(a*b + c) · ∂L/∂L")
+    assert "to more digits, L = 0.99933" in page.inner_text(".cr-total")
+    assert "rounded numbers on the graph counts" in page.inner_text(".cr-help")
     assert page.evaluate("document.activeElement.classList.contains('cr-answer')")
     texts = page.eval_on_selector_all(".cr-viewport text", "ts => ts.map(t => t.textContent)")
     assert "grad 0.001341" not in texts  # not revealed yet
-    page.keyboard.type("0.001341")
+    page.keyboard.type("1 - 0.9993**2")  # worked from the L the graph shows: was marked wrong
     page.keyboard.press("Enter")
-    assert page.inner_text(".cr-verdict").startswith("✓ Right")
+    assert page.inner_text(".cr-verdict").startswith(
+        "✓ Right, as near as the rounded numbers on the graph allow (to more digits, 0.001341)"
+    )
     assert page.inner_text(".cr-equation") == steps[0]["eq"]
     assert page.inner_text(".cr-score") == "Score 1 / 1"
     texts = page.eval_on_selector_all(".cr-viewport text", "ts => ts.map(t => t.textContent)")
@@ -131,18 +205,28 @@ def test_quiz_in_the_player_keyboard_only(browser, tmp_path):
     page.keyboard.press("ArrowLeft")  # moves the caret while typing, not the player
     assert page.inner_text(".cr-counter") == "step 2 of 5"
     page.keyboard.press("Enter")
+    assert page.inner_text(".cr-verdict").startswith("✗ Not yet")  # a second try, nothing revealed
+    assert page.inner_text(".cr-equation") == steps[1]["ask"] + " ?"
+    assert page.inner_text(".cr-score") == "Score 1 / 1"
+    page.keyboard.type("-0.001341")  # the first answer is selected: typing replaces it
+    page.keyboard.press("Enter")
     verdict = page.inner_text(".cr-verdict")
-    assert verdict.startswith("✗ Not quite")
+    assert verdict.startswith("✗ Not quite (the sign is flipped)")  # as check_gradients says it
     assert "local × upstream = ∂(a*b + c)/∂(a*b) · ∂L/∂(a*b + c) = 1 × 0.001341 = 0.001341" in verdict
     assert page.inner_text(".cr-score") == "Score 1 / 2"
 
     page.keyboard.press("ArrowRight")
-    page.keyboard.type("0.001341")  # c's new gradient is right as well
+    page.keyboard.type("1")  # the local derivative alone: the slip is named
     page.keyboard.press("Enter")
+    assert "that is the local derivative ∂(a*b + c)/∂c alone" in page.inner_text(".cr-verdict")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.001341")  # c's new gradient, on the second try
+    page.keyboard.press("Enter")
+    assert page.inner_text(".cr-verdict").startswith("✓ Right on the second try")
     assert page.inner_text(".cr-score") == "Score 2 / 3"
     page.keyboard.press("ArrowLeft")  # back to the wrong one: the verdict is kept
     assert page.inner_text(".cr-verdict").startswith("✗ Not quite")
-    assert page.input_value(".cr-answer") == "-3 * 0.5"
+    assert page.input_value(".cr-answer") == "-0.001341"
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")  # an unanswered step is revealed without credit
     page.keyboard.press("ArrowRight")
@@ -164,6 +248,8 @@ def test_two_quizzes_on_one_page_keep_their_own_scores(browser, tmp_path):
     one.locator(".cr-answer").press("Enter")
     two.locator(".cr-next").click()
     two.locator(".cr-answer").fill("5")
+    two.locator(".cr-answer").press("Enter")
+    assert two.locator(".cr-score").inner_text() == "Score 0 / 0"  # one more try first
     two.locator(".cr-answer").press("Enter")
     assert one.locator(".cr-score").inner_text() == "Score 1 / 1"
     assert two.locator(".cr-score").inner_text() == "Score 0 / 1"

@@ -175,6 +175,61 @@ def test_names_in_the_readme_example_are_the_drawings_labels():
     assert Namer(long_root)(long_root) == "L"  # a long label is called L in equations
 
 
+def fan_out() -> Value:
+    """y = x*x + x, the output labelled y (notebook 01's fan-out example)."""
+    x = Value(3.0, label="x")
+    xx = x * x
+    xx.label = "x²"
+    y = xx + x
+    y.label = "y"
+    return y
+
+
+def test_the_local_derivative_never_shares_a_symbol_with_a_gradient():
+    # Was: ∂L/∂d += ∂L/∂d · ∂L/∂L, which reads as "x += x · 1".
+    roots = [readme_example_root(), tiny_model_loss(), fan_out(), build(*README)[0], build(*SATURATED)[0]]
+    for root in roots:
+        name = Namer(root)
+        for step in backward_steps(root):
+            told = describe(step, name)
+            assert told.local_symbol not in (told.parent_symbol, told.upstream_symbol), told.equation()
+    name = Namer(readme_example_root())
+    first = describe(next(backward_steps(name.root)), name)
+    assert first.equation() == "∂L/∂d += ∂tanh(d)/∂d · ∂L/∂L = 0.001341 × 1 = 0.001341"
+    model = Namer(tiny_model_loss())
+    assert describe(next(backward_steps(model.root)), model).question() == (
+        "∂L/∂((ŷ - y)²) += ∂(½*(ŷ - y)²)/∂((ŷ - y)²) · ∂L/∂L ="
+    )
+
+
+def readme_example_root() -> Value:
+    from demos.examples import readme_example
+
+    return readme_example()
+
+
+def test_the_output_keeps_its_own_short_name_in_the_stepper_the_player_and_the_check():
+    from autograd.check import check_gradients
+    from autograd.narrate import output_name
+
+    y = fan_out()
+    assert output_name(y) == "y" and Namer(y).introduce() == ""
+    frames = Player(y).data
+    assert frames["intro"] == "" and frames["seed"] == "Seed: ∂y/∂y = 1 at the output y"
+    equations = [f["eq"] for f in frames["steps"]]
+    assert equations[1] == "∂y/∂x += ∂(x² + x)/∂x · ∂y/∂y = 1 × 1 = 1"
+    assert not any("∂L" in eq for eq in equations)
+    out = lines_of(fan_out())
+    assert "seed ∂y/∂y = 1" in out and "∂y/∂x = 7" in out and "∂L" not in out
+    result = check_gradients(fan_out(), {"x": 4.0})
+    assert "∂y/∂x" in str(result) and "∂L" not in str(result)
+    # a long label is introduced and called L; so is a missing one; a taken L gives way
+    assert output_name(build(*README)[0]) == "L"
+    assert output_name((Value(2.0) * Value(3.0)).tanh()) == "L"
+    clash = Value(1.0, label="L") * 2.0
+    assert output_name(clash) == "root" and Namer(clash).introduce().startswith("root = ")
+
+
 # --- constants (plan: stepping never steps into a constant) ---------------------------------
 
 
