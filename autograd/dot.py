@@ -250,9 +250,10 @@ def to_dot(
         rankdir: ``LR`` (left to right) or ``TB`` (top to bottom); ``RL``, ``BT`` mirror them.
             By default ``LR``; but with ``size``, ``TB`` when left to right would shrink the
             records' text below :data:`LEGIBLE_POINTS` on the page and top to bottom would
-            not shrink it as much (a long chain such as a loss's graph: a strip with a 6-pixel
-            font on a slide, where top to bottom is readable). An explicit ``rankdir`` is kept;
-            with ``size`` it warns (``UserWarning``) when its text would be that small.
+            not shrink it as much (a long chain such as a loss's graph: a strip with a 5-point
+            font on a slide). If even the better direction is that small, it warns
+            (``UserWarning``): the graph is too deep for one slide. An explicit ``rankdir`` is
+            kept; with ``size`` it warns when its text would be that small.
         highlight_nodes: values to draw in colour.
         highlight_edges: edges to draw in colour, each ``(child, i)``: the edge from
             ``child.parents[i]`` into ``child``.
@@ -329,6 +330,8 @@ def to_dot(
             fields.append(f"grad {number(node.grad)}")
         widths = [_text_width(f, fontsize) + 16 for f in fields]
         formula = _formula(node, number) if node.parents else ""
+        if formula == node.label:  # exp(a) named "exp(a)": said once
+            formula = ""
         called = node.label or ("" if node.parents else "a leaf")
         tip = " = ".join(t for t in (called, formula, precise(node.data)) if t)
         record = _Shape(
@@ -345,7 +348,7 @@ def to_dot(
             constants = [p for p in node.parents if p in folded]
             text = " ".join([op] + [number(c.data) for c in constants])
             op_id = f"{nid}_op"
-            tip = f"the {op} op: {node.label + ' = ' if node.label else ''}{formula}"
+            tip = f"the {op} op: " + " = ".join(t for t in (node.label, formula) if t)
             add(
                 _Shape(
                     op_id,
@@ -492,7 +495,17 @@ def _direction_for(
     width, height = (float(x) * 72 for x in fitted.split('"')[1].rstrip("!").split(","))
     text = {d: fontsize * _fit_scale(shapes, links, edge_attributes, fontsize, d, width, height) for d in ("LR", "TB")}
     if rankdir is None:
-        return "TB" if text["LR"] < LEGIBLE_POINTS and text["TB"] > text["LR"] else "LR"
+        chosen = "TB" if text["LR"] < LEGIBLE_POINTS and text["TB"] > text["LR"] else "LR"
+        if text[chosen] < LEGIBLE_POINTS:
+            warnings.warn(
+                f"fitted to {size!r} inches, even the better direction, rankdir={chosen!r}, shrinks the text to "
+                f"about {text[chosen]:.1f} pt (under {LEGIBLE_POINTS:g} pt, 10 pixels on a 1280-pixel slide): "
+                "the graph is too deep for one slide; draw a part of it"
+                + (", or without edge labels" if any("label=" in a for a in edge_attributes) else ""),
+                UserWarning,
+                stacklevel=4,
+            )
+        return chosen
     mine = text.get(rankdir, text["LR" if rankdir == "RL" else "TB"])
     if mine < LEGIBLE_POINTS:
         other = "TB" if rankdir in ("LR", "RL") else "LR"

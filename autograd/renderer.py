@@ -117,6 +117,7 @@ _DECIMAL = re.compile(r"-?\d+\.\d+")
 _TOOLTIP = re.compile(r'(<g id="a_[^"]*")><a xlink:title="([^"]*)">\n(.*?)</a>\n</g>', re.DOTALL)
 _FONT = re.compile(r' (font-family="[^"]*" font-size="[^"]*")')
 _GRAPH = '<g id="graph0" class="graph"'
+_GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>\n)<title>[^<]*</title>\n')
 LARGE_SVG = 1_000_000  # bytes; beyond this, coordinates are whole points
 
 
@@ -135,7 +136,8 @@ def compact_svg(svg: str) -> str:
     Comments go; coordinates keep one decimal (a tenth of a point), or none in a large
     drawing; the font every text shares is said once, on the graph's group; ``&#45;`` is
     written ``-``; a tooltip becomes a ``<title>`` (what browsers show on hover) instead of a
-    link wrapper. A group's first ``<title>`` stays the DOT node's name, by which pages find it.
+    link wrapper. A group's first ``<title>`` stays the DOT node's name, by which pages find it;
+    the graph's own (its DOT name, which a browser would show over the background) goes.
     """
     svg = _COMMENT.sub("", svg).replace("&#45;", "-")
     tenths, rounded = _rounded(1), _rounded(0 if len(svg) > LARGE_SVG else 1)
@@ -146,4 +148,5 @@ def compact_svg(svg: str) -> str:
     if fonts and _GRAPH in svg:
         common = fonts.most_common(1)[0][0]
         svg = svg.replace(" " + common, "").replace(_GRAPH, f"{_GRAPH} {common}", 1)
+    svg = _GRAPH_TITLE.sub(r"\1", svg, count=1)  # the DOT graph's name, shown on hovering the background
     return _TOOLTIP.sub(lambda m: f"{m.group(1)}>\n<title>{m.group(2)}</title>\n{m.group(3)}</g>", svg)
