@@ -12,6 +12,7 @@ import math
 
 import nn
 from autograd import Value, backward_steps
+from autograd.dot import product_text
 from autograd.numbers import format_number as fmt
 from demos.lecture.agreement import Report
 from demos.lecture.networks import network
@@ -29,7 +30,8 @@ def run(show=print) -> list:
     arriving = [step for step in backward_steps(z) if step.parent is s]
     for step in arriving:
         via = step.node.label
-        numbers = f"{fmt(step.local)} × {fmt(step.upstream)} = {fmt(step.contribution)}"
+        local, upstream, contribution = product_text(step.local, step.upstream, step.contribution)
+        numbers = f"{local} × {upstream} = {contribution}"  # as many digits as it takes to multiply out
         r.say(f"  from {via}: ∂{via}/∂s × ∂z/∂{via} = {numbers};  s.grad {fmt(step.before)} → {fmt(step.after)}")
     dz_dx, dz_dy = math.exp(y.data), x.data * math.exp(y.data)  # z = x e^y
     dx_ds, dy_ds = t.data, 1.0  # x = s t, y = s + tanh t
