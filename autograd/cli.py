@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from autograd.dot import GraphTooLargeError
 from autograd.drawing import draw
@@ -41,7 +42,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("bindings", nargs="*", metavar="name=number", help="a value for every name")
     d.add_argument("-o", "--output", default="graph.svg", help="where to write: .svg, .png or .dot")
     d.add_argument("--no-grad", action="store_true", help="draw values only, without backward()")
-    d.add_argument("--rankdir", default="LR", choices=["LR", "TB"], help="left to right or top to bottom")
+    d.add_argument(
+        "--rankdir",
+        choices=["LR", "TB"],
+        help="left to right (the default) or top to bottom; with --size, chosen so the text stays legible",
+    )
     d.add_argument("--edge-labels", action="store_true", help="write local × upstream = contribution on each edge")
     d.add_argument("--max-nodes", type=int, default=2000, help="refuse graphs with more values (default 2000)")
     d.add_argument("--digits", type=int, default=4, help="significant digits of every number (default 4)")
@@ -95,20 +100,24 @@ def main(argv: list[str] | None = None) -> int:
         root, _ = build(args.expression, parse_bindings(args.bindings))
         if not args.no_grad:
             root.backward()
-        drawing = draw(
-            root,
-            show_grad=not args.no_grad,
-            rankdir=args.rankdir,
-            edge_labels=args.edge_labels,
-            digits=args.digits,
-            fontsize=args.fontsize,
-            size=args.size,
-            theme=args.theme,
-            layout=args.layout,
-            dpi=args.dpi,
-            max_nodes=args.max_nodes,
-        )
-        path = drawing.save(args.output)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            drawing = draw(
+                root,
+                show_grad=not args.no_grad,
+                rankdir=args.rankdir,
+                edge_labels=args.edge_labels,
+                digits=args.digits,
+                fontsize=args.fontsize,
+                size=args.size,
+                theme=args.theme,
+                layout=args.layout,
+                dpi=args.dpi,
+                max_nodes=args.max_nodes,
+            )
+            path = drawing.save(args.output)
+        for warning in caught:
+            print(f"chainrule: warning: {warning.message}", file=sys.stderr)
     except GraphTooLargeError as error:
         print(f"chainrule: {str(error).replace('draw(..., max_nodes=N)', '--max-nodes N')}", file=sys.stderr)
         return 2
