@@ -245,6 +245,12 @@ def _width(text: str, fontsize: float) -> float:
     return 0.6 * fontsize * len(text)
 
 
+def _box(text: str, fontsize: float) -> str:
+    """A text node's size from our estimate, not the renderer's font metrics: graphviz-pure measures
+    text narrower than browsers draw it, and the picture's edge would clip it."""
+    return f"fixedsize=true, width={_width(text, fontsize) / 72:.2f}, height={1.4 * fontsize / 72:.2f}"
+
+
 def _tint(share: float, paper: str) -> str:
     """A bias's fill: its sign's colour, stronger for a bigger bias, never so strong that the name is lost."""
     if not math.isfinite(share):
@@ -417,13 +423,13 @@ def _legend(
         lines.append(f'  key{n}a -> key{n}b [color="{colour}", penwidth={width:g}, tooltip={quoted("key: " + words)}];')
         middle = x + 34 + _width(words, fontsize) / 2
         lines.append(
-            f'  key{n} [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
+            f'  key{n} [shape=plaintext, style="", {_box(words, fontsize)}, fontsize={fontsize:g}, '
             f'pos="{middle:.1f},{y:.1f}", label={quoted(words)}, tooltip={quoted("key: " + words)}];'
         )
         x = middle + _width(words, fontsize) / 2 + 22
     words = "unit fill: bias, same colours"
     lines.append(
-        f'  key_bias [shape=plaintext, style="", fixedsize=false, fontsize={fontsize:g}, '
+        f'  key_bias [shape=plaintext, style="", {_box(words, fontsize)}, fontsize={fontsize:g}, '
         f'pos="{x + _width(words, fontsize) / 2:.1f},{y:.1f}", label={quoted(words)}, '
         f"tooltip={quoted('key: ' + words)}];"
     )
