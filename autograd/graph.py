@@ -91,7 +91,7 @@ class Step(NamedTuple):
     after: float
 
 
-def _contribution(node: Node, local: float, upstream: float) -> float:
+def contribution_of(node: Node, local: float, upstream: float) -> float:
     """``local * upstream``, except that a piecewise op's zero derivative blocks anything (0, not NaN)."""
     if local == 0.0 and not math.isfinite(upstream) and ops.OPS[node.op].piecewise:
         return 0.0
@@ -119,7 +119,7 @@ def _chain_rule(root: Node, record: bool) -> Iterator[Step]:
         for edge, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if not parent.requires_grad:
                 continue
-            contribution = _contribution(node, local, upstream)
+            contribution = contribution_of(node, local, upstream)
             if checking and not math.isfinite(contribution):
                 raise FloatingPointError(
                     f"detect_anomaly: backward through {ops.display(node)} gave {contribution!r} for its parent "

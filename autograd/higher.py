@@ -46,7 +46,7 @@ import math
 from collections.abc import Sequence
 from typing import Literal, overload
 
-from autograd import grad_mode, ops
+from autograd import grad_mode, graph, ops
 from autograd.graph import topological_order
 from autograd.value import Constant, Value, as_float
 
@@ -246,9 +246,7 @@ def _backward_floats(
             continue
         for edge, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if parent in needed:
-                contribution = local * upstream
-                if contribution != contribution and local == 0.0 and ops.OPS[node.op].piecewise:
-                    contribution = 0.0  # a kink op's zero blocks even an infinite upstream
+                contribution = graph.contribution_of(node, local, upstream)  # backward()'s rule, kinks included
                 if checking and not math.isfinite(contribution):
                     raise FloatingPointError(
                         f"detect_anomaly: grad() through {ops.display(node)} gave {contribution!r} for its parent "
@@ -256,6 +254,16 @@ def _backward_floats(
                     )
                 adjoint[parent] = adjoint.get(parent, 0.0) + contribution
     return adjoint
+
+
+def side_gradients(root: Value) -> dict[Value, float]:
+    """The gradients one ``backward()`` from scratch would give, on a side table: no ``.grad`` is touched.
+
+    Constants get 0, as ``backward()`` gives them.
+    """
+    order = topological_order(root)
+    grads = _backward_floats(order, set(order), [root], [1.0])
+    return {node: grads.get(node, 0.0) if node.requires_grad else 0.0 for node in order}
 
 
 def _backward_values(

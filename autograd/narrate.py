@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from autograd.dot import node_ids, product_text
 from autograd.graph import Step, topological_order
+from autograd.higher import side_gradients
 from autograd.numbers import DIGITS, format_number
 from autograd.ops import OPS, Namespace, display
 from autograd.value import Value
@@ -330,17 +331,7 @@ def running_total(step: Step, name: Namer, digits: int | None = None) -> str:
 def fresh_gradients(root: Value) -> dict[Value, float]:
     """The gradients one ``backward()`` from scratch would give, computed without touching any ``.grad``."""
     require_value(root, "fresh_gradients()")
-    order = topological_order(root)
-    grads: dict[Value, float] = {node: 0.0 for node in order}
-    grads[root] = 1.0
-    for node in reversed(order):
-        upstream = grads[node]
-        if upstream == 0.0:
-            continue
-        for parent, local in zip(node.parents, node.local_grads):
-            if parent.requires_grad:
-                grads[parent] += local * upstream
-    return grads
+    return side_gradients(root)
 
 
 def earlier_passes_note(root: Value, name: Namer | None = None) -> str:

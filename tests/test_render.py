@@ -500,3 +500,14 @@ def test_a_caption_is_written_over_the_picture_flush_left():
     assert "red: x" in " ".join(svg_nodes(draw(readme_graph(), caption="red: x").svg())[2:])
     with pytest.raises(TypeError, match="caption"):
         to_dot(readme_graph(), caption=3)
+
+
+def test_no_earlier_pass_note_after_one_pass_through_a_blocked_kink():
+    """The note's own pass must block at a flat relu exactly as backward() does (0, not NaN)."""
+    from autograd.narrate import fresh_gradients
+
+    x, big = Value(0.0, label="x"), Value(1e308, label="big")
+    L = x + x.relu() * big * big  # an infinite upstream meets relu's flat side
+    L.backward()
+    assert fresh_gradients(L)[x] == x.grad == 1.0
+    assert "earlier" not in draw(L).source and "other backward" not in draw(L).source
