@@ -471,9 +471,19 @@ def _formula(node: Value, number: Callable[[float], str]) -> str:
 
 def _operand(name: str) -> str:
     """``name`` fit to be an operand: ``(y - t)`` for a name that is an expression, else as it is."""
-    if name and any(c in name for c in " +-*/") and not (name.startswith("(") and name.endswith(")")):
+    if name and any(c in name for c in " +-*/") and not _in_brackets(name):
         return f"({name})"
     return name
+
+
+def _in_brackets(name: str) -> bool:
+    """Whether one pair of brackets holds all of ``name``: ``(a + b)``, but not ``(a + b) * (c + d)``."""
+    depth = 0
+    for i, c in enumerate(name):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and i < len(name) - 1:
+            return False
+    return name.startswith("(") and depth == 0
 
 
 # Below this many points on the page (10 pixels on a 1280-pixel-wide 13.33-inch slide), a

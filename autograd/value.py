@@ -141,13 +141,17 @@ class Value:
         return self
 
     def __sub__(self, other: Value | float) -> Value:
-        return self + (-as_value(other))
+        if isinstance(other, Value):
+            return self + (-other)
+        return self + Constant(-as_float(other))  # the same graph as + (-c), built in one step
 
     def __truediv__(self, other: Value | float) -> Value:
-        other = as_value(other)
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self.data!r} / {other.data!r}")
-        return self * other**-1
+        divisor = other.data if isinstance(other, Value) else as_float(other)
+        if divisor == 0.0:
+            raise ZeroDivisionError(f"division by zero: {self.data!r} / {divisor!r}")
+        if isinstance(other, Value):
+            return self * other**-1
+        return self * Constant(1.0 / divisor)  # as * c**-1 would fold to, built in one step
 
     def __radd__(self, other: float) -> Value:
         return as_value(other) + self

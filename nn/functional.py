@@ -39,7 +39,7 @@ def logsumexp(values: Sequence[Value | float]) -> Value:
     1000 and nothing overflows; because the shift is part of the op, a compiled function
     (``autograd.compile``) recomputes it for every new input instead of freezing it.
     """
-    return autograd.logsumexp(_values(values))
+    return autograd.logsumexp(values)  # it names an empty sequence itself
 
 
 def softmax(values: Sequence[Value | float]) -> list[Value]:
@@ -55,15 +55,15 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
 
 def log_softmax(values: Sequence[Value | float]) -> list[Value]:
     """log ŷ_j = a_j − logsumexp(a), computed stably (no exp of a large number)."""
-    values = _values(values)
+    values = _values(values, "log_softmax")
     minus_total = -autograd.logsumexp(values)
     return [v + minus_total for v in values]
 
 
-def _values(values: Sequence[Value | float]) -> list[Value]:
+def _values(values: Sequence[Value | float], who: str = "softmax") -> list[Value]:
     nodes = [as_value(v) for v in values]
     if not nodes:
-        raise ValueError("softmax of an empty sequence")
+        raise ValueError(f"{who} of an empty sequence: there is nothing to normalise")
     return nodes
 
 

@@ -511,3 +511,11 @@ def test_no_earlier_pass_note_after_one_pass_through_a_blocked_kink():
     L.backward()
     assert fresh_gradients(L)[x] == x.grad == 1.0
     assert "earlier" not in draw(L).source and "other backward" not in draw(L).source
+
+
+def test_hover_text_keeps_the_brackets_of_a_compound_operand():
+    a, b, c, d = (Value(float(i), label=n) for i, n in enumerate("abcd", start=1))
+    product = (a + b) * (c + d)
+    product.label = "(a + b) * (c + d)"
+    squared = product**2
+    assert "((a + b) * (c + d))**2" in draw(squared).source
