@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
+from autograd.higher import side_gradients
 from autograd.numbers import format_number
 from autograd.ops import display
 
@@ -416,17 +417,9 @@ def _has_gradient(node: Value) -> bool:
 
 
 def _graph_gradients(root: Value, order: Sequence[Value]) -> dict[Value, float]:
-    """∂root/∂node for every node, from a fresh ``backward()``; the stored grads are restored."""
-    nodes = [node for node in order if _has_gradient(node)]
-    saved = [node.grad for node in nodes]
-    try:
-        for node in nodes:
-            node.grad = 0.0  # leaves accumulate: start this pass from zero
-        root.backward()
-        return {node: node.grad for node in nodes}
-    finally:
-        for node, grad in zip(nodes, saved):
-            node.grad = grad
+    """∂root/∂node for every node, as one fresh ``backward()`` gives them, without touching ``.grad``."""
+    fresh = side_gradients(root)
+    return {node: fresh[node] for node in order if _has_gradient(node)}
 
 
 def _edges_toward(target: Value, order: Sequence[Value]) -> set[Value]:
