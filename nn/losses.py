@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import autograd
@@ -66,7 +66,7 @@ def cross_entropy(logits: Numbers, target: int | Numbers) -> Value:
             "cross_entropy got a Value as the class index; pass the target as a one-hot vector "
             f"(nn.one_hot(k, {n})) so that it is data (under autograd.compile it would otherwise be frozen)"
         )
-    if isinstance(target, (int, numbers.Integral)) and not isinstance(target, bool):
+    if isinstance(target, (int, numbers.Integral)) and not isinstance(target, bool):  # int: for the type checker
         if not 0 <= target < n:
             raise ValueError(f"target must be a class index in 0..{n - 1}, got {target!r}")
         return logsumexp(logits) - logits[int(target)]
@@ -104,31 +104,9 @@ def binary_cross_entropy(pred: Numbers, target: Numbers, reduction: str = "mean"
 
     Targets are checked, numbers and ``Value``s alike (under ``autograd.compile`` on every call).
     """
-    terms = []
-    traced = []
-    for p, y in _pairs(pred, target):
-        if isinstance(y, Value) and y.requires_grad:
-            traced.append(y)
-        else:
-            _check_target(y.data if isinstance(y, Value) else y)
-        terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
-    if traced and not check_traced(traced, _check_target_rows):
-        for y in traced:
-            _check_target(y.data)
-    return _reduce(terms, reduction)
-
-
-def _check_target(y: Any) -> None:
-    if not 0.0 <= y <= 1.0:  # `not` also refuses NaN
-        raise ValueError(f"binary cross-entropy targets must be in [0, 1], got {y!r}")
-
-
-def _check_target_rows(rows: Any) -> None:
-    """The same check on a compiled call's targets: a numpy array."""
-    if not ((rows >= 0.0) & (rows <= 1.0)).all():
-        for row in rows.tolist():
-            for y in row:
-                _check_target(y)
+    pairs = _pairs(pred, target)
+    _check_data([y for _, y in pairs], _check_target, _check_target_rows)
+    return _reduce([-(y * p.log() + (1 - y) * (1 - p).log()) for p, y in pairs], reduction)
 
 
 def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Value:
@@ -137,18 +115,39 @@ def hinge_loss(scores: Numbers, labels: Numbers, reduction: str = "mean") -> Val
     Labels are checked, numbers and ``Value``s alike; under ``autograd.compile`` (where they
     are traced data) on every call, not only the traced one.
     """
-    terms = []
+    pairs = _pairs(scores, labels)
+    _check_data([y for _, y in pairs], _check_label, _check_label_rows)
+    return _reduce([autograd.linear([-y], [s], 1.0).relu() for s, y in pairs], reduction)  # 1 − y·s as one node
+
+
+def _check_data(ys: list[Any], check_one: Callable[[Any], None], check_rows: Callable[[Any], None]) -> None:
+    """Check a loss's targets or labels: numbers at once, traced ``Value``s on every compiled call."""
     traced = []
-    for s, y in _pairs(scores, labels):
+    for y in ys:
         if isinstance(y, Value) and y.requires_grad:
             traced.append(y)
         else:
-            _check_label(y.data if isinstance(y, Value) else y)
-        terms.append(autograd.linear([-y], [s], 1.0).relu())  # 1 − y·s as one node
-    if traced and not check_traced(traced, _check_label_rows):
+            check_one(y.data if isinstance(y, Value) else y)
+    if traced and not check_traced(traced, check_rows):
         for y in traced:
-            _check_label(y.data)
-    return _reduce(terms, reduction)
+            check_one(y.data)
+
+
+def _rows(ok: Callable[[Any], bool], check_one: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A compiled call's check: ``ok`` on the whole numpy array, ``check_one`` to name a wrong entry."""
+
+    def check(rows: Any) -> None:
+        if not ok(rows):
+            for row in rows.tolist():
+                for y in row:
+                    check_one(y)
+
+    return check
+
+
+def _check_target(y: Any) -> None:
+    if not 0.0 <= y <= 1.0:  # `not` also refuses NaN
+        raise ValueError(f"binary cross-entropy targets must be in [0, 1], got {y!r}")
 
 
 def _check_label(y: Any) -> None:
@@ -156,12 +155,9 @@ def _check_label(y: Any) -> None:
         raise ValueError(f"hinge loss labels must be -1 or +1, got {y!r}")
 
 
-def _check_label_rows(rows: Any) -> None:
-    """The same check on a compiled call's labels: a numpy array."""
-    if not (abs(rows) == 1.0).all():
-        for row in rows.tolist():
-            for y in row:
-                _check_label(y)
+# Made once, so that a compiled replay checks all of a call's targets in one array operation.
+_check_target_rows = _rows(lambda rows: bool(((rows >= 0.0) & (rows <= 1.0)).all()), _check_target)
+_check_label_rows = _rows(lambda rows: bool((abs(rows) == 1.0).all()), _check_label)
 
 
 def l1_penalty(params: Sequence[Value]) -> Value:
