@@ -41,11 +41,11 @@ from __future__ import annotations
 import html
 import itertools
 import math
-import numbers
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from autograd.checks import non_negative, whole_number
 from autograd.graph import topological_order
 from autograd.higher import side_gradients
 from autograd.numbers import format_number
@@ -369,13 +369,9 @@ def check_gradients(
     for label in yours:
         if not isinstance(label, str):
             raise TypeError(f"the labels in yours must be text (a str), got {type(label).__name__}: {label!r}")
-    rtol = _tolerance("rtol", rtol)
-    atol = _tolerance("atol", atol)
-    if isinstance(max_paths, bool) or not isinstance(max_paths, numbers.Integral):
-        raise TypeError(f"max_paths must be a whole number, got {type(max_paths).__name__}: {max_paths!r}")
-    if max_paths < 1:
-        raise ValueError(f"max_paths must be at least 1, got {max_paths!r}")
-    max_paths = int(max_paths)
+    rtol = non_negative("rtol", rtol)
+    atol = non_negative("atol", atol)
+    max_paths = whole_number("max_paths", max_paths)
     order = topological_order(root)
     by_label: dict[str, list[Value]] = {}
     for node in order:
@@ -595,16 +591,6 @@ def _listing(labels: Collection[str]) -> str:
 
 def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _tolerance(name: str, value: object) -> float:
-    """A tolerance checked: a real number, finite and at least 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {_clip(repr(value))}")
-    tol = float(value)
-    if not (math.isfinite(tol) and tol >= 0):
-        raise ValueError(f"{name} must be a finite number at least 0, got {value!r}")
-    return tol
 
 
 def _as_number(label: str, value: object) -> float:

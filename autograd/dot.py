@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from autograd.checks import whole_number
 from autograd.graph import topological_order
 from autograd.numbers import DIGITS, format_number
 from autograd.ops import display
@@ -146,12 +147,10 @@ def check_options(*, rankdir: object, digits: object, fontsize: object, max_node
     """The option checks every drawing shares (a graph's, and nn's network diagrams): a ValueError naming it."""
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
-        raise ValueError(f"digits must be a whole number of at least 1, got {digits!r}")
+    whole_number("digits", digits)
     if not (isinstance(fontsize, (int, float)) and 4 <= fontsize <= 72):
         raise ValueError(f"fontsize must be a number of points between 4 and 72, got {fontsize!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a whole number of at least 1, got {max_nodes!r}")
+    whole_number("max_nodes", max_nodes)
 
 
 def theme_named(name: str) -> Theme:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
+from autograd.checks import non_negative, positive
 from autograd.grad_mode import no_grad
 from autograd.graph import topological_order
 from autograd.value import Value
@@ -41,11 +41,7 @@ def gradcheck(
         ValueError, ZeroDivisionError: when a probe ``x ± eps`` leaves ``f``'s domain; the
             message says which input gradcheck was probing, and where.
     """
-    for name, number in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        if not (isinstance(number, (int, float)) and math.isfinite(number) and number >= 0):
-            raise ValueError(f"{name} must be a finite number >= 0, got {number!r}")
-    if eps == 0:
-        raise ValueError("eps must be greater than 0: it is the finite-difference step")
+    eps, atol, rtol = positive("eps", eps), non_negative("atol", atol), non_negative("rtol", rtol)
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):

@@ -23,11 +23,11 @@ import html
 import itertools
 import json
 import math
-import numbers
 import re
 from pathlib import Path
 from typing import Any
 
+from autograd.checks import flag, whole_number
 from autograd.dot import GraphTooLargeError
 from autograd.graph import backward_steps
 from autograd.narrate import (
@@ -82,11 +82,11 @@ class Player:
         height: int | None = None,
     ) -> None:
         self.root = require_value(root, "player()")
-        self.quiz = _flag(quiz, "quiz")
+        self.quiz = flag("quiz", quiz)
         self.digits = _digits(digits)
         if title is not None and not isinstance(title, str):
             raise TypeError(f"title must be text (a str) or None, got {type(title).__name__}: {title!r}")
-        chosen = None if height is None else _whole(height, "height", "a positive whole number of pixels")
+        chosen = None if height is None else whole_number("height", height)
         self.title = title or (QUIZ_TITLE if quiz else TITLE)
         self.data = player_data(root, quiz=quiz, digits=digits)
         self.height = chosen if chosen is not None else _inline_height(self.data["svg"])
@@ -149,25 +149,9 @@ def write_player(
     return Player(root, quiz=quiz, title=title, digits=digits).save(path)
 
 
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
-    return value
-
-
-def _whole(value: object, name: str, what: str, most: int | None = None) -> int:
-    """``value`` as an int from 1 to ``most``: a TypeError if it is no whole number, else a ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__}: {value!r}")
-    n = int(value)
-    if n < 1 or (most is not None and n > most):
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-    return n
-
-
 def _digits(digits: object) -> int:
     """``digits`` checked: a whole number from 1 to 17 (17 digits round-trip any float)."""
-    return _whole(digits, "digits", f"a whole number from 1 to {MAX_DIGITS}", MAX_DIGITS)
+    return whole_number("digits", digits, 1, MAX_DIGITS)
 
 
 def _inline_height(svg: str) -> int:
@@ -187,7 +171,7 @@ def _number(x: float) -> float | str:
 def player_data(root: Value, quiz: bool = False, digits: int = DIGITS) -> dict[str, Any]:
     """Everything the page needs: the SVG once, the starting gradients, and one entry per step."""
     name = Namer(require_value(root, "player()"), _digits(digits))
-    quiz = _flag(quiz, "quiz")
+    quiz = flag("quiz", quiz)
     if len(name.order) > MAX_NODES:
         raise GraphTooLargeError(
             f"the graph has {len(name.order)} nodes; the player steps through graphs of up to {MAX_NODES}"

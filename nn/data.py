@@ -12,7 +12,8 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from nn.functional import non_negative, seed_value, whole_number
+from autograd.checks import non_negative, whole_number
+from nn.functional import seed_value
 
 Points = list[list[float]]
 T = TypeVar("T")

@@ -17,8 +17,9 @@ from typing import Any
 
 import autograd
 from autograd import Value, as_value
+from autograd.checks import whole_number
 from nn.functional import activation as activation_named
-from nn.functional import output_function, seed_value, whole_number
+from nn.functional import output_function, seed_value
 from nn.module import Module, SummaryRow
 
 Inputs = Sequence[Value | float]

@@ -9,8 +9,9 @@ from typing import Any
 
 import autograd
 from autograd import Value, as_value
+from autograd.checks import whole_number
 from autograd.compile import check_traced
-from nn.functional import logsumexp, whole_number
+from nn.functional import logsumexp
 
 Numbers = Sequence[Value | float]
 

@@ -16,7 +16,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 
 from autograd import Value
-from nn.functional import non_negative, positive
+from autograd.checks import non_negative, positive
 
 ANOMALY = "`with autograd.detect_anomaly():` finds the first op that made a NaN or inf"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from nn.functional import non_negative, positive, whole_number
+from autograd.checks import non_negative, positive, whole_number
 from nn.optim import Optimizer
 
 

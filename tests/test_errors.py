@@ -123,11 +123,15 @@ def test_a_nan_exponent_gives_nan_even_for_a_base_of_one():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda L: autograd.draw(L, max_nodes="10"), ValueError, "max_nodes must be a whole number"),
+        (lambda L: autograd.draw(L, max_nodes="10"), TypeError, "max_nodes must be a positive whole number"),
         (lambda L: autograd.draw(L, size=5), ValueError, "size must be"),
         (lambda L: autograd.draw(L, edge_labels="locl"), ValueError, "edge_labels must be True, False or 'local'"),
-        (lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=0), ValueError, "eps must be greater than 0"),
-        (lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=float("nan")), ValueError, "eps must be a finite"),
+        (lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=0), ValueError, "eps must be > 0 and finite, got 0"),
+        (
+            lambda L: autograd.gradcheck(lambda t: t * t, [L], eps=float("nan")),
+            ValueError,
+            "eps must be > 0 and finite, got nan",
+        ),
         (lambda L: autograd.gradcheck(lambda t: 3.0, [L]), TypeError, "f must return a Value, got float"),
         (lambda L: list(autograd.backward_steps(3.0)), TypeError, "expected a Value"),
         (lambda L: autograd.topological_order("L"), TypeError, "expected a Value"),
@@ -142,3 +146,17 @@ def test_labels_graphviz_cannot_take_are_drawn_with_a_replacement_character():
     x = Value(1.0, label="a\x00b\ud800c")
     svg = autograd.draw(x * 2.0).svg()
     assert "a\ufffdb\ufffdc" in svg
+
+
+def test_every_surface_takes_the_same_whole_numbers():
+    """One set of argument checks (autograd/checks.py): numpy integers count everywhere."""
+    import nn
+
+    L = (Value(2.0, label="a") * 3.0).tanh()
+    L.backward()
+    assert autograd.draw(L, digits=np.int64(3)).source == autograd.draw(L, digits=3).source
+    assert autograd.player(L, digits=np.int64(3)).data == autograd.player(L, digits=3).data
+    assert nn.MLP(np.int64(2), [np.int64(3), 1], seed=0).sizes == [3, 1]
+    for call in (lambda: autograd.draw(L, digits=2.5), lambda: autograd.player(L, digits=2.5)):
+        with pytest.raises(ValueError, match="digits must be a"):
+            call()
