@@ -6,20 +6,15 @@ import math
 
 import pytest
 
-from autograd import Value, draw
+from autograd import Value, draw, topological_order
 from autograd.check import GradientCheck, UnknownLabelError, _digits_given, check_gradients
+from demos import examples
 
 
 def readme_example() -> tuple[Value, dict[str, Value]]:
-    """L = tanh(a*b + c), every node labelled as a learner labels them on paper."""
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d.tanh()
-    L.label = "L"
-    return L, {"a": a, "b": b, "c": c, "e": e, "d": d, "L": L}
+    """L = tanh(a*b + c), every node labelled as a learner labels them on paper, and its nodes by label."""
+    L = examples.readme_example()
+    return L, {node.label: node for node in topological_order(L)}
 
 
 def true_grads(root: Value, nodes: dict[str, Value]) -> dict[str, float]:

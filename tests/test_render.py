@@ -17,6 +17,7 @@ import nn
 from autograd import Value, constant, draw, renderer
 from autograd.dot import GraphTooLargeError, product_text, to_dot
 from autograd.expression import build
+from demos.examples import readme_example
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -377,13 +378,7 @@ def hover_texts(svg, kind):
 
 
 def test_every_node_and_edge_has_a_meaningful_hover_text():
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d.tanh()
-    L.label = "L"
+    L = readme_example()
     L.backward()
     svg = draw(L, edge_labels=True).svg()
     nodes, edges = hover_texts(svg, "node"), hover_texts(svg, "edge")
